@@ -1,0 +1,19 @@
+{#- True when the text is one RFC 8259 JSON object: the engine's JSON validator, plus the checks it skips (NaN, Infinity, trailing commas), made on the text with string literals blanked out (SPEC §13). -#}
+{% macro is_strict_json_object(text) -%}
+    {{ return(adapter.dispatch('is_strict_json_object', 'product_analytics')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__is_strict_json_object(text) -%}
+    case
+        when coalesce(json_valid({{ text }}), false)
+            then json_type({{ text }}) = 'OBJECT'
+            and not regexp_matches(
+            regexp_replace(
+                regexp_replace({{ text }}, '"(\\.|[^"\\])*"', '""', 'g'),
+                'true|false|null', '', 'g'
+            ),
+            '[a-df-zA-DF-Z]|,[ \t\r\n]*[\]}]'
+        )
+        else false
+    end
+{%- endmacro %}

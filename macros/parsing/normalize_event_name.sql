@@ -1,0 +1,17 @@
+{#- SPEC §2 event-name normalisation: split camelCase (a lowercase letter or digit followed by an uppercase letter), lowercase, turn every run of characters outside [a-z0-9] into _, trim _. Empty becomes null. -#}
+{% macro normalize_event_name(text) -%}
+    {{ return(adapter.dispatch('normalize_event_name', 'product_analytics')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__normalize_event_name(text) -%}
+    nullif(
+        trim(
+            regexp_replace(
+                lower(regexp_replace({{ text }}, '([a-z0-9])([A-Z])', '\1_\2', 'g')),
+                '[^a-z0-9]+', '_', 'g'
+            ),
+            '_'
+        ),
+        ''
+    )
+{%- endmacro %}

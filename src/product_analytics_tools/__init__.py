@@ -1,0 +1,1 @@
+"""Python tooling for the product_analytics dbt project."""
