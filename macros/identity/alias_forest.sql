@@ -26,3 +26,16 @@
         struct_pack(node := {{ node }}, root := {{ new_root }})
     )
 {%- endmacro %}
+
+{#- Set-returning select list: one row per forest entry, with columns node and root. -#}
+{% macro forest_entries(forest) -%}
+    {{ return(adapter.dispatch('forest_entries', 'product_analytics')(forest)) }}
+{%- endmacro %}
+
+{% macro duckdb__forest_entries(forest) -%}
+    unnest({{ forest }}, recursive := true)
+{%- endmacro %}
+
+{% macro spark__forest_entries(forest) -%}
+    inline({{ forest }})
+{%- endmacro %}

@@ -48,13 +48,18 @@ def day_text(day: int) -> str:
     return text
 
 
+# Lookup tables: "HH:MM" for each minute of a day and "SS.mmm" for each millisecond of a
+# minute. Formatting then needs two divmods and four lookups.
+_MINUTE_TEXT: Final = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(1440))
+_SECOND_TEXT: Final = tuple(f"{ms // 1000:02d}.{ms % 1000:03d}" for ms in range(MINUTE_MS))
+
+
 def iso_z(ms: int) -> str:
     """`2024-01-05T10:11:12.345Z`: how servers (receivedAt) write time."""
     day, rest = divmod(ms, DAY_MS)
-    hour, rest = divmod(rest, HOUR_MS)
     minute, rest = divmod(rest, MINUTE_MS)
-    second, milli = divmod(rest, SECOND_MS)
-    return f"{day_text(day)}T{hour:02d}:{minute:02d}:{second:02d}.{milli:03d}Z"
+    text = _DAY_TEXT.get(day) or day_text(day)
+    return f"{text}T{_MINUTE_TEXT[minute]}:{_SECOND_TEXT[rest]}Z"
 
 
 def _offset_suffix(offset_minutes: int, style: str) -> str:
@@ -73,19 +78,19 @@ def format_ts(ms: int, style: str, offset_minutes: int) -> str:
         return iso_z(ms)
     local = ms + offset_minutes * MINUTE_MS if style.startswith("offset") else ms
     day, rest = divmod(local, DAY_MS)
-    hour, rest = divmod(rest, HOUR_MS)
     minute, rest = divmod(rest, MINUTE_MS)
-    second, milli = divmod(rest, SECOND_MS)
-    clock = f"{hour:02d}:{minute:02d}:{second:02d}"
+    text = _DAY_TEXT.get(day) or day_text(day)
+    seconds = _SECOND_TEXT[rest]  # "SS.mmm"
+    clock = _MINUTE_TEXT[minute]
     if style == "zulu_s":
-        return f"{day_text(day)}T{clock}Z"
+        return f"{text}T{clock}:{seconds[:2]}Z"
     if style == "naive":
-        return f"{day_text(day)}T{clock}.{milli:03d}"
+        return f"{text}T{clock}:{seconds}"
     if style == "space":
-        return f"{day_text(day)} {clock}.{milli:03d}"
+        return f"{text} {clock}:{seconds}"
     if style == "nanos":
         # Sub-millisecond digits that a parser must drop past the sixth.
-        return f"{day_text(day)}T{clock}.{milli:03d}000{(ms * 7919) % 1000:03d}Z"
+        return f"{text}T{clock}:{seconds}000{(ms * 7919) % 1000:03d}Z"
     if style == "offset_hour":
-        return f"{day_text(day)}T{clock}{_offset_suffix(offset_minutes, style)}"
-    return f"{day_text(day)}T{clock}.{milli:03d}{_offset_suffix(offset_minutes, style)}"
+        return f"{text}T{clock}:{seconds[:2]}{_offset_suffix(offset_minutes, style)}"
+    return f"{text}T{clock}:{seconds}{_offset_suffix(offset_minutes, style)}"

@@ -146,13 +146,19 @@ final_forests as (
 
 ),
 
+merged_users as (
+
+    select {{ forest_entries("forest") }}
+    from final_forests
+
+),
+
 final as (
 
     select
-        merged.node as user_id,
-        merged.root as canonical_user_id
-    from final_forests
-    cross join unnest(final_forests.forest) as merged_nodes (merged)
+        node as user_id,
+        root as canonical_user_id
+    from merged_users
 
 )
 

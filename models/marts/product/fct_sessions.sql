@@ -152,7 +152,13 @@ sessions_joined as (
         end as channel_referrer_host,
         devices.device_type,
         devices.browser,
-        devices.os
+        devices.os,
+        (
+            {{ epoch_microseconds('session_totals.ended_at') }}
+            - {{ epoch_microseconds('session_totals.started_at') }} >= 10000000
+            or session_totals.view_count >= 2
+            or session_totals.has_key_event
+        ) as is_engaged
     from session_totals
     left join page_views_ranked as landing_pages
         on session_totals.session_id = landing_pages.session_id and landing_pages.rank_from_start = 1
@@ -208,18 +214,8 @@ final as (
         sessions_joined.device_type,
         sessions_joined.browser,
         sessions_joined.os,
-        (
-            {{ epoch_microseconds('sessions_joined.ended_at') }}
-            - {{ epoch_microseconds('sessions_joined.started_at') }} >= 10000000
-            or sessions_joined.view_count >= 2
-            or sessions_joined.has_key_event
-        ) as is_engaged,
-        not (
-            {{ epoch_microseconds('sessions_joined.ended_at') }}
-            - {{ epoch_microseconds('sessions_joined.started_at') }} >= 10000000
-            or sessions_joined.view_count >= 2
-            or sessions_joined.has_key_event
-        ) as is_bounce,
+        sessions_joined.is_engaged,
+        not sessions_joined.is_engaged as is_bounce,
         sessions_joined.first_event_id,
         cast(null as boolean) as has_order,
         cast(null as double) as net_revenue,

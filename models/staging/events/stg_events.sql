@@ -41,11 +41,11 @@ candidate_lines as (
 
 ),
 {%- else -%}
-candidate_lines as (
+    candidate_lines as (
 
-    select * from parsed_lines
+        select * from parsed_lines
 
-),
+    ),
 {%- endif %}
 
 ranked as (

@@ -23,7 +23,7 @@ rejected_lines as (
     from {{ ref('base_events__parsed') }}
     where
         reject_reason is not null
-        {% if is_incremental() -%}
+    {% if is_incremental() -%}
             and load_seq > (select coalesce(max(load_seq), 0) from {{ this }})
         {%- endif %}
 

@@ -14,7 +14,7 @@ import csv
 import math
 import os
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,7 @@ def _as_instant(value: Any) -> datetime | date | None:
     """A datetime (naive UTC) or a date, from Python values or ISO-8601 text."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         return value
     if isinstance(value, date):
         return value

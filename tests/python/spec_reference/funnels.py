@@ -135,9 +135,7 @@ def funnel_tables(
         # previous step in each person's counted attempt over all time.
         reached_counts = []
         for number in range(1, k + 1):
-            reached_counts.append(
-                sum(1 for a in counted_by_person.values() if a.reach >= number)
-            )
+            reached_counts.append(sum(1 for a in counted_by_person.values() if a.reach >= number))
         for number in range(1, k + 1):
             reached = reached_counts[number - 1]
             start_count = reached_counts[0]

@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
@@ -36,7 +37,7 @@ TRIM_CHARS = " \t\n\r\f\v"
 
 # Interpretation: a "numeric string" is a decimal number in JSON-like syntax after
 # trimming (optional sign, digits with optional fraction, optional exponent); no inf/nan.
-NUMERIC_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+NUMERIC_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 # A URL "with a scheme": scheme://...
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
@@ -56,23 +57,53 @@ class JsonNumber(str):
     """A JSON number, kept as its exact JSON text (section 2: a number counts as its text)."""
 
 
-class _RejectConstant(ValueError):
+class _NonRfcConstantError(ValueError):
     pass
 
 
 def _reject_constant(name: str) -> Any:
     # Section 2: RFC 8259 has no NaN / Infinity / -Infinity.
-    raise _RejectConstant(name)
+    raise _NonRfcConstantError(name)
+
+
+def _first_key_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Interpretation: with duplicate keys the first occurrence wins (as DuckDB's JSON
+    # functions read it); RFC 8259 leaves this open.
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        obj.setdefault(key, value)
+    return obj
+
+
+def _has_unpaired_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(
+            _has_unpaired_surrogate(k) or _has_unpaired_surrogate(v) for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return any(_has_unpaired_surrogate(v) for v in value)
+    return False
 
 
 def loads_strict(text: str) -> Any:
-    """RFC 8259 JSON; numbers become `JsonNumber` text, NaN/Infinity are errors."""
-    return json.loads(
+    """RFC 8259 JSON; numbers become `JsonNumber` text. NaN/Infinity are errors, and so is
+    a string escape that is not valid Unicode (an unpaired surrogate like \\ud800)."""
+    value = json.loads(
         text,
         parse_int=JsonNumber,
         parse_float=JsonNumber,
         parse_constant=_reject_constant,
+        object_pairs_hook=_first_key_wins,
     )
+    if "\\u" in text and _has_unpaired_surrogate(value):
+        raise ValueError("unpaired surrogate")
+    return value
 
 
 @dataclass
@@ -181,7 +212,7 @@ def as_number(value: Any) -> float | None:
         return float(value)
     if isinstance(value, str):
         text = value.strip(TRIM_CHARS)
-        if NUMERIC_RE.match(text):
+        if NUMERIC_RE.fullmatch(text):
             return float(text)
     return None
 
@@ -194,6 +225,7 @@ def clean_id(value: Any) -> str | None:
     return text
 
 
+@lru_cache(maxsize=64)
 def snake_case(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
@@ -297,6 +329,7 @@ def query_parameter(url: str, name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def mask_ip(text: str | None) -> str | None:
     """Section 11: IPv4 keeps three octets (last 0); IPv6 becomes its /48 network."""
     if text is None:
@@ -373,14 +406,15 @@ def parse_line(
     timestamp = first_timestamp([obj.get("timestamp")])
     original = first_timestamp(top_level(obj, "originalTimestamp"))
     sent_at = first_timestamp(top_level(obj, "sentAt"))
-    if timestamp is not None:
-        occurred_at = timestamp
-    elif received_at is not None and original is not None and sent_at is not None:
-        occurred_at = received_at + (original - sent_at)
-    elif original is not None:
-        occurred_at = original
-    else:
-        occurred_at = received_at
+    occurred_at = timestamp
+    have_all_three = received_at is not None and original is not None and sent_at is not None
+    if occurred_at is None and have_all_three:
+        try:
+            occurred_at = received_at + (original - sent_at)
+        except OverflowError:  # outside datetime's years 1..9999: cannot be computed
+            occurred_at = None
+    if occurred_at is None:
+        occurred_at = original if original is not None else received_at
     if occurred_at is None:
         return ParseResult(None, "missing_timestamp")
 

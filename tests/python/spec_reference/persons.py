@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import date
 from typing import Any
@@ -35,8 +36,6 @@ def compact_json(value: Any) -> str:
     if isinstance(value, JsonNumber):
         return str(value)
     if isinstance(value, str):
-        import json
-
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
         items = sorted(value.items())

@@ -40,7 +40,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 
 def compute_all(
     events_dir: str | Path,
-    vars: dict[str, Any] | None = None,  # noqa: A002 - the dbt name
+    vars: dict[str, Any] | None = None,
     seeds: dict[str, list[dict[str, str]]] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Compute every table of the SPEC from the raw files under events_dir.
@@ -104,9 +104,7 @@ def compute_all(
     duplicates = [d for d in duplicates if d.event_id not in deleted_event_ids]
     deleted_lines = len(valid) - len(accepted) - len(duplicates)
     quoted = ['"' + value + '"' for value in sorted(listed_users | listed_anonymous)]
-    remaining_rejected = [
-        row for row in rejected if not any(q in row["raw_line"] for q in quoted)
-    ]
+    remaining_rejected = [row for row in rejected if not any(q in row["raw_line"] for q in quoted)]
     deleted_lines += len(rejected) - len(remaining_rejected)
     rejected = remaining_rejected
 

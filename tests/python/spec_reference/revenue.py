@@ -266,9 +266,7 @@ def ltv_cohorts(
         months_since = 0
         month = cohort
         while month <= last_month:
-            cumulative = sum(
-                value for (c, m), value in money.items() if c == cohort and m <= month
-            )
+            cumulative = sum(value for (c, m), value in money.items() if c == cohort and m <= month)
             rows.append(
                 {
                     "cohort_month": cohort,

@@ -61,9 +61,7 @@ def split_sessions(
             run_start = run[0].occurred_at
             by_piece: dict[int, list[Event]] = {}
             for event in run:
-                by_piece.setdefault((event.occurred_at - run_start) // max_length, []).append(
-                    event
-                )
+                by_piece.setdefault((event.occurred_at - run_start) // max_length, []).append(event)
             pieces.extend(by_piece[index] for index in sorted(by_piece))
         # Pieces are already in time order; session_number follows the start.
         for number, piece in enumerate(pieces, start=1):
@@ -141,17 +139,16 @@ class ChannelRule:
 
 
 def load_channel_rules(rows: list[dict[str, str]]) -> list[ChannelRule]:
-    rules = []
+    rules: list[tuple[float, int, ChannelRule]] = []
     for position, row in enumerate(rows):
         patterns: dict[str, str | None] = {}
         for column in ("utm_source_regex", "utm_medium_regex", "referrer_host_regex"):
             value = (row.get(column) or "").strip()
             patterns[column] = value or None
-        rules.append(
-            (float(row["priority"]), position, ChannelRule(float(row["priority"]), row["channel"].strip(), patterns))
-        )
+        priority = float(row["priority"])
+        rules.append((priority, position, ChannelRule(priority, row["channel"].strip(), patterns)))
     # Ascending priority; equal priorities keep seed order (interpretation).
-    return [rule for _p, _pos, rule in sorted(rules, key=lambda item: (item[0], item[1]))]
+    return [rule for _priority, _position, rule in sorted(rules, key=lambda r: (r[0], r[1]))]
 
 
 def classify_channel(
@@ -247,9 +244,7 @@ def session_rows(
                 browser = browser_from_user_agent(device_event.user_agent)
                 os_name = os_from_user_agent(device_event.user_agent)
         is_engaged = (
-            duration >= 10
-            or view_count >= 2
-            or any(e.event_name in key_events for e in events)
+            duration >= 10 or view_count >= 2 or any(e.event_name in key_events for e in events)
         )
         order_amounts = orders_by_session.get(session.session_id, [])
         rows.append(
@@ -277,7 +272,7 @@ def session_rows(
                 "is_bounce": not is_engaged,
                 "first_event_id": first.event_id,
                 "has_order": bool(order_amounts),
-                "net_revenue": sum(a for a in order_amounts if a is not None),
+                "net_revenue": float(sum(a for a in order_amounts if a is not None)),
             }
         )
     return rows

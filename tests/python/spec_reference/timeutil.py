@@ -9,17 +9,17 @@ from converting each instant to the reporting timezone with `zoneinfo`, never fr
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 # SPEC section 2: YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]]][Z|+HH:MM|+HHMM|+HH]
 # (the offset sign may be + or -). Anything else does not parse.
 TIMESTAMP_RE = re.compile(
-    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
-    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})"
-    r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d+))?)?)?"
-    r"(?P<offset>Z|[+-]\d{2}:\d{2}|[+-]\d{4}|[+-]\d{2})?$"
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
+    r"(?:[T ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})"
+    r"(?::(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]+))?)?)?"
+    r"(?P<offset>Z|[+-][0-9]{2}:[0-9]{2}|[+-][0-9]{4}|[+-][0-9]{2})?"
 )
 
 
@@ -31,7 +31,7 @@ def parse_timestamp(text: str | None) -> datetime | None:
     """
     if text is None:
         return None
-    match = TIMESTAMP_RE.match(text)
+    match = TIMESTAMP_RE.fullmatch(text)
     if match is None:
         return None
     fraction = (match.group("fraction") or "")[:6].ljust(6, "0")
@@ -74,7 +74,7 @@ def _zone(name: str) -> ZoneInfo:
 
 def local_date(instant: datetime, tz_name: str) -> date:
     """SPEC section 6: the calendar day of a UTC instant in the reporting timezone."""
-    aware = instant.replace(tzinfo=timezone.utc)
+    aware = instant.replace(tzinfo=UTC)
     return aware.astimezone(_zone(tz_name)).date()
 
 
