@@ -43,7 +43,21 @@
     case
         when regexp_matches({{ url }}, '\?(?:[^#]*&)?{{ name }}=')
             then {{ product_analytics.trim_text(
-                "url_decode(replace(regexp_extract(" ~ url ~ ", '\\?(?:[^#]*?&)??" ~ name ~ "=([^&#]*)', 1), '+', ' '))"
+                product_analytics.percent_decode(
+                    "replace(regexp_extract(" ~ url ~ ", '\\?(?:[^#]*?&)??" ~ name ~ "=([^&#]*)', 1), '+', ' ')"
+                )
             ) }}
     end
+{%- endmacro %}
+
+{#- Percent-decode text; escapes that do not form UTF-8 decode to U+FFFD instead of failing the build. -#}
+{% macro percent_decode(text) -%}
+    {{ return(adapter.dispatch('percent_decode', 'product_analytics')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__percent_decode(text) -%}
+    coalesce(
+        try(url_decode({{ text }})),
+        url_decode(regexp_replace({{ text }}, '%[89A-Fa-f][0-9A-Fa-f]', '%EF%BF%BD', 'g'))
+    )
 {%- endmacro %}

@@ -71,7 +71,8 @@ class DbtProject:
         return completed.stdout
 
     def build(self, vars: Mapping[str, Any], *extra: str) -> str:
-        return self.dbt("build", *extra, vars=vars)
+        """`dbt build` with every data test; unit tests run once in `make dbt-test`."""
+        return self.dbt("build", "--exclude", "test_type:unit", *extra, vars=vars)
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         with duckdb.connect(str(self.database), read_only=True) as connection:

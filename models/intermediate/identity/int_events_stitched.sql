@@ -50,7 +50,7 @@ events as (
     select * from {{ ref('stg_events') }}
     {% if is_incremental() -%}
         where
-            load_seq > (select stitched_seq from watermark)
+            staged_seq > (select stitched_seq from watermark)
             or user_id in (
                 select identifier from changed_identifiers where identifier_type = 'user_id'
             )

@@ -9,9 +9,10 @@
 {#-
     Accepted events, one row per event_id (SPEC §3): among accepted lines sharing an
     event_id the kept one has the earliest received_at (null last), then the smallest
-    raw text in byte order. Incremental runs re-decide only the event_ids seen in newly
-    parsed lines, against every line ever landed with that id, so a late duplicate that
-    wins replaces the row kept before.
+    raw text in byte order (identical lines: the first by file and line number).
+    Incremental runs re-decide only the event_ids seen in newly parsed lines, against
+    every line ever landed with that id, so a late duplicate that wins replaces the row
+    kept before; every re-decided row carries the run's `staged_seq`.
 -#}
 
 with
@@ -28,7 +29,7 @@ changed_event_ids as (
 
     select distinct event_id
     from parsed_lines
-    where load_seq > (select coalesce(max(load_seq), 0) from {{ this }})
+    where load_seq > (select coalesce(max(staged_seq), 0) from {{ this }})
 
 ),
 
@@ -54,7 +55,7 @@ ranked as (
         *,
         row_number() over (
             partition by event_id
-            order by received_at asc nulls last, raw_line asc
+            order by received_at asc nulls last, raw_line asc, file asc, line_number asc
         ) as line_rank,
         count(*) over (partition by event_id) as line_count
     from candidate_lines
@@ -92,7 +93,8 @@ final as (
         line_count - 1 as duplicate_count,
         file,
         line_number,
-        load_seq
+        load_seq,
+        (select max(load_seq) from {{ ref('base_events__files') }}) as staged_seq
     from ranked
     where line_rank = 1
 
