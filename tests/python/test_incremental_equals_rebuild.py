@@ -212,3 +212,60 @@ def test_incremental_runs_equal_full_rebuild(
     # the late identify re-keyed two months of anonymous history onto the user
     persons = {row["identifier"]: row["person_id"] for row in incremental.rows("int_identity_map")}
     assert persons["late-anon-1"] == persons["late-user-1"] == persons["late-user-2"]
+
+
+def test_untouched_persons_are_not_rewritten(
+    source_files: tuple[Path, list[Path], list[Path]], tmp_path: Path
+) -> None:
+    """A batch touching about 1% of persons rewrites only their rows (SPEC §9)."""
+    source, generated, late = source_files
+    events = tmp_path / "events"
+    _land([*generated, *late], source, events)
+    project = DbtProject(tmp_path / "project")
+    vars_ = {"raw_events_path": str(events)}
+    project.build(vars_)
+    sessions_before = {row["session_id"]: row["_batch_seq"] for row in project.rows("fct_sessions")}
+    persons = sorted({row["person_id"] for row in project.rows("dim_persons")})
+    users = sorted(
+        row["identifier"]
+        for row in project.rows("int_identity_map")
+        if row["identifier_type"] == "user_id"
+    )
+    touched_users = users[: max(1, len(persons) // 100)]
+    batch = events / "dt=2024-03-01" / "touch.ndjson"
+    batch.parent.mkdir(parents=True, exist_ok=True)
+    batch.write_text(
+        "\n".join(
+            _event(
+                type="track",
+                event="Button Clicked",
+                messageId=f"touch-{number}",
+                userId=user,
+                timestamp="2024-02-29T12:00:00Z",
+                receivedAt="2024-02-29T12:00:01Z",
+            )
+            for number, user in enumerate(touched_users)
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    project.build(vars_)
+
+    identity = {
+        (row["identifier_type"], row["identifier"]): row["person_id"]
+        for row in project.rows("int_identity_map")
+    }
+    touched_persons = {identity[("user_id", user)] for user in touched_users}
+    sessions = project.rows("fct_sessions")
+    newest = max(row["_batch_seq"] for row in sessions)
+    rewritten = [row for row in sessions if row["_batch_seq"] == newest]
+    assert {row["person_id"] for row in rewritten} == touched_persons
+    assert len(rewritten) == sum(1 for row in sessions if row["person_id"] in touched_persons)
+    untouched = [row for row in sessions if row["person_id"] not in touched_persons]
+    assert all(sessions_before[row["session_id"]] == row["_batch_seq"] for row in untouched)
+    share = len(rewritten) / len(sessions)
+    assert share < 0.05, f"{share:.1%} of session rows rewritten for {len(touched_persons)} persons"
+    for table in ("dim_persons", "int_person_days", "int_events_sessionized"):
+        rows = project.rows(table)
+        latest = max(row["_batch_seq"] for row in rows)
+        assert {row["person_id"] for row in rows if row["_batch_seq"] == latest} == touched_persons, table
