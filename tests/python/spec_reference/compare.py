@@ -137,8 +137,8 @@ def key_text(value: Any) -> str | None:
     instant = _as_instant(value)
     if instant is not None:
         return instant.isoformat()
-    if isinstance(value, int | float):
-        number = float(value)
+    number = None if isinstance(value, str) else _as_number(value)
+    if number is not None:
         return str(int(number)) if number.is_integer() else repr(number)
     if isinstance(value, str) and value.lstrip("-").isdigit():
         return str(int(value))

@@ -102,6 +102,8 @@ def resolve_vars(overrides: dict[str, Any] | None) -> dict[str, Any]:
         resolved["experiments"] = {}
     if resolved["retention_cohort_event"] == "":
         resolved["retention_cohort_event"] = None
+    if isinstance(resolved["keep_emails"], str):  # e.g. --vars given as text
+        resolved["keep_emails"] = resolved["keep_emails"].strip().lower() in ("true", "1", "yes")
     return resolved
 
 

@@ -41,8 +41,8 @@ def split_sessions(
     """Section 5: per person, a gap greater than the timeout starts a new session (exactly
     the timeout continues); a run longer than the max is cut by
     floor((occurred_at - run start) / max length)."""
-    timeout = timedelta(minutes=timeout_minutes)
-    max_length = timedelta(hours=max_hours)
+    timeout = timedelta(minutes=float(timeout_minutes))
+    max_length = timedelta(hours=float(max_hours))
     by_person: dict[str, list[Event]] = {}
     for event in activity_events:
         assert event.person_id is not None
