@@ -50,7 +50,7 @@
     {%- endfor -%}
     {%- for relation in person_tables -%}
         {%- set persons -%}
-            select person_id from {{ targets }}
+            select person_id from {{ targets }} where is_whole_person
             {%- if stitched is not none %}
             union
             select person_id from {{ stitched }}
@@ -67,12 +67,19 @@
     {%- set identity_map = adapter.get_relation(this.database, this.schema, 'int_identity_map') -%}
     {%- if identity_map is not none -%}
         {%- do statements.append('delete from ' ~ identity_map ~ ' where exists (select 1 from ' ~ targets
-            ~ ' as targets where targets.identifier_type = ' ~ identity_map ~ '.identifier_type'
+            ~ ' as targets where targets.is_whole_person and targets.identifier_type = ' ~ identity_map ~ '.identifier_type'
             ~ ' and targets.identifier = ' ~ identity_map ~ '.identifier)') -%}
     {%- endif -%}
     {%- do statements.append('delete from ' ~ ref('int_user_merges')
         ~ ' where user_id in (select identifier from ' ~ targets ~ " where identifier_type = 'user_id')"
         ~ ' or canonical_user_id in (select identifier from ' ~ targets ~ " where identifier_type = 'user_id')") -%}
+    {#- tombstones: a token per identifier of each person removed whole, so later files of theirs go too -#}
+    {%- set tombstones = ref('int_deleted_identifiers') -%}
+    {%- do statements.append('insert into ' ~ tombstones ~ ' (identifier_type, identifier_token, purge_seq)'
+        ~ ' select distinct identifier_type, ' ~ identifier_tombstone('identifier_type', 'identifier')
+        ~ ', (select max(load_seq) from ' ~ ref('base_events__files') ~ ') from ' ~ targets
+        ~ ' where is_whole_person and ' ~ identifier_tombstone('identifier_type', 'identifier')
+        ~ ' not in (select identifier_token from ' ~ tombstones ~ ')') -%}
 
     {#- landed and parsed lines: every line of a deleted event (duplicates included), and rejected lines naming a listed id -#}
     {%- set parsed = ref('base_events__parsed') -%}

@@ -6,6 +6,7 @@ PYTHONHASHSEED), so the same seed always draws the same values.
 
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import Final
 
 SITE_HOST: Final = "www.shopdemo.com"
@@ -236,3 +237,9 @@ LEGACY_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "order_refunded": ("Refund", "Order Refund", "order-refund"),
     "subscription_cancelled": ("subscription_canceled", "Subscription Canceled"),
 }
+
+# Cumulative weights of the draws made once per session (random.choices is faster
+# with cum_weights than with weights, which it would accumulate on every call).
+HOUR_CUM_WEIGHTS: Final = tuple(accumulate(HOUR_WEIGHTS))
+LANDING_PAGE_CUM_WEIGHTS: Final = tuple(accumulate(LANDING_PAGE_WEIGHTS))
+CHANNEL_CUM_WEIGHTS: Final = tuple(accumulate(CHANNEL_WEIGHTS))

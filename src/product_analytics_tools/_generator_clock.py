@@ -54,12 +54,25 @@ _MINUTE_TEXT: Final = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(1440))
 _SECOND_TEXT: Final = tuple(f"{ms // 1000:02d}.{ms % 1000:03d}" for ms in range(MINUTE_MS))
 
 
+# "YYYY-MM-DDTHH:MM:" by minute since the epoch; cleared when large, so it stays small.
+_MINUTE_PREFIX: dict[int, str] = {}
+_MINUTE_PREFIX_LIMIT: Final = 100_000
+
+
+def _minute_prefix(minute: int) -> str:
+    if len(_MINUTE_PREFIX) >= _MINUTE_PREFIX_LIMIT:
+        _MINUTE_PREFIX.clear()
+    day, of_day = divmod(minute, 1440)
+    prefix = f"{day_text(day)}T{_MINUTE_TEXT[of_day]}:"
+    _MINUTE_PREFIX[minute] = prefix
+    return prefix
+
+
 def iso_z(ms: int) -> str:
     """`2024-01-05T10:11:12.345Z`: how servers (receivedAt) write time."""
-    day, rest = divmod(ms, DAY_MS)
-    minute, rest = divmod(rest, MINUTE_MS)
-    text = _DAY_TEXT.get(day) or day_text(day)
-    return f"{text}T{_MINUTE_TEXT[minute]}:{_SECOND_TEXT[rest]}Z"
+    minute, rest = divmod(ms, MINUTE_MS)
+    prefix = _MINUTE_PREFIX.get(minute) or _minute_prefix(minute)
+    return f"{prefix}{_SECOND_TEXT[rest]}Z"
 
 
 def _offset_suffix(offset_minutes: int, style: str) -> str:

@@ -73,11 +73,26 @@ _ANCIENT_TIMESTAMPS: Final = (
 )
 
 
+_JSON_BREAKS: Final = (
+    "truncated",
+    "nan",
+    "infinity",
+    "trailing_comma",
+    "array",
+    "scalar",
+    "invalid_utf8",
+    "single_quotes",
+    "concatenated",
+)
+
+
 class FaultMaker:
     """Turns valid events into bad lines of a chosen SPEC reject reason."""
 
     def __init__(self, rng: Random) -> None:
         self._rng = rng
+        # Ways of breaking JSON take turns (from a random start), so all of them show up.
+        self._json_turn = rng.randrange(len(_JSON_BREAKS))
         self._encode: Callable[[Any], str] = json.JSONEncoder(
             ensure_ascii=False, separators=(",", ":"), allow_nan=False
         ).encode
@@ -125,20 +140,8 @@ class FaultMaker:
 
     def _invalid_json(self, event: JsonObject) -> tuple[bytes, str]:
         rng = self._rng
-        variant = rng.choice(
-            (
-                "truncated",
-                "truncated",
-                "nan",
-                "infinity",
-                "trailing_comma",
-                "array",
-                "scalar",
-                "invalid_utf8",
-                "single_quotes",
-                "concatenated",
-            )
-        )
+        variant = _JSON_BREAKS[self._json_turn % len(_JSON_BREAKS)]
+        self._json_turn += 1
         line = self._line(event)
         if variant == "truncated":  # a writer killed mid-line
             return line[: rng.randint(1, len(line) - 2)], variant

@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results.append(measure(f"dbt build, full, {args.days} days", dbt_build, env))
     shutil.move(str(generated / new_day), events / new_day)
     results.append(measure("dbt build, incremental, +1 day", dbt_build, env))
-    rewritten, total = _rows_rewritten(database, "fct_sessions")
+    rewritten, total = _rows_rewritten(database, "int_sessions")
 
     report = {
         "results": [asdict(result) for result in results],

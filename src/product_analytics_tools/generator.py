@@ -19,9 +19,11 @@ clock-skewed and late clients, duplicates across files, blank lines, CRLF files,
 share of bad lines of every SPEC section 3 kind. `manifest.json` holds the exact count
 of each, so tests can reconcile the warehouse against it.
 
-Persons are generated one at a time from their own seeded random stream and their
-events are written as they are made, through a bounded set of open part files: memory
-does not grow with the number of events.
+Persons are simulated in blocks of 256, each person from its own seeded random stream,
+in worker processes; the main process writes the blocks' lines in block order through a
+bounded set of open part files (compression on a background thread). Nothing is held
+beyond a few blocks, so memory does not grow with the number of events, and the bytes
+written do not depend on the number of workers.
 
 Usage: ``pa-generate --persons 1000 --days 30 --seed 42 --out data/events`` or
 ``python -m product_analytics_tools.generator --target-events 1000000``.
@@ -30,28 +32,41 @@ Usage: ``pa-generate --persons 1000 --days 30 --seed 42 --out data/events`` or
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import multiprocessing
+import os
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from random import Random
 from typing import Any, Final
 
-from ._generator_clock import DAY_MS, HOUR_MS, day_text, iso_z
-from ._generator_faults import REJECT_REASONS, FaultMaker
+from ._generator_blocks import (
+    BLOCK_PERSONS,
+    BlockCounts,
+    BlockResult,
+    BlockSpec,
+    init_worker,
+    run_block,
+    simulate_block,
+)
+from ._generator_clock import DAY_MS
+from ._generator_faults import REJECT_REASONS
 from ._generator_files import FileRecord, PartitionedWriter
-from ._generator_people import SHAPES, JsonObject, PersonSimulator
 
 __all__ = [
     "REJECT_REASONS",
     "FileRecord",
     "GenerationSummary",
     "GeneratorConfig",
-    "estimate_lines_per_person",
+    "default_workers",
     "generate",
     "main",
 ]
@@ -74,8 +89,16 @@ class GeneratorConfig:
       receivedAt in the partition of that day.
     - `blank_line_share`: blank or whitespace-only lines / all lines.
     - `gzip_share`, `crlf_file_share`: fraction of part files gzipped / with CRLF endings.
-    - `target_events`: when set, `persons` is derived so that about this many non-blank
-      lines are written.
+    - `compress_level`: gzip level; 1 (fastest) by default: the generator's time goes
+      into compression otherwise, and readers do not care.
+    - `target_events`: when set, persons are generated (in blocks of 256) until at
+      least this many non-blank lines are written; `persons` is then ignored.
+    - `workers`: processes simulating blocks of persons (None: one per CPU, at most 4).
+      The output does not depend on it.
+    - `max_open_files`: part files open at once (each gzip one holds a ~260 KB
+      compressor). There are two partitions per day (`dt=...` and its `retry/`); with
+      more than this, a part that loses its handle continues later as another gzip
+      member of the same file: valid gzip, same files, same line counts.
     """
 
     out_dir: Path = Path("data/events")
@@ -89,10 +112,11 @@ class GeneratorConfig:
     duplicate_share: float = 0.01
     blank_line_share: float = 0.001
     crlf_file_share: float = 0.1
-    compress_level: int = 6
-    max_open_files: int = 64
+    compress_level: int = 1
+    max_open_files: int = 128
     file_prefix: str = "part"
     target_events: int | None = None
+    workers: int | None = None
     decoys: bool = True
     force: bool = False
     progress: bool = False
@@ -101,6 +125,8 @@ class GeneratorConfig:
         """Raise ValueError with a clear message for a setting that cannot work."""
         if self.persons < 1:
             raise ValueError(f"persons must be at least 1, got {self.persons}")
+        if self.workers is not None and not 1 <= self.workers <= 64:
+            raise ValueError(f"workers must be between 1 and 64, got {self.workers}")
         if self.target_events is not None and self.target_events < 1:
             raise ValueError(f"target_events must be at least 1, got {self.target_events}")
         if not 1 <= self.days <= 36_500:
@@ -111,9 +137,13 @@ class GeneratorConfig:
                 f"got {self.start_date}"
             )
         if self.max_lines_per_file < 1:
-            raise ValueError(f"max_lines_per_file must be at least 1, got {self.max_lines_per_file}")
+            raise ValueError(
+                f"max_lines_per_file must be at least 1, got {self.max_lines_per_file}"
+            )
         if not 1 <= self.max_open_files <= 4096:
-            raise ValueError(f"max_open_files must be between 1 and 4096, got {self.max_open_files}")
+            raise ValueError(
+                f"max_open_files must be between 1 and 4096, got {self.max_open_files}"
+            )
         if not 0 <= self.compress_level <= 9:
             raise ValueError(f"compress_level must be between 0 and 9, got {self.compress_level}")
         for name, value, upper in (
@@ -172,9 +202,13 @@ class GenerationSummary:
         return len(self.files)
 
     def to_manifest(self) -> dict[str, Any]:
-        """The summary as JSON-ready data, without the run time (so it is deterministic)."""
+        """The summary as JSON-ready data, without the run time and output directory.
+
+        So the manifest is the same, byte for byte, wherever and whenever it is written.
+        """
         data = asdict(self)
         del data["seconds"]
+        del data["out_dir"]
         data["event_lines"] = self.event_lines
         data["file_count"] = self.file_count
         return data
@@ -189,158 +223,73 @@ class GenerationSummary:
         )
 
 
-class _CountingSink:
-    """Counts valid events without writing them (for estimates)."""
-
-    def __init__(self) -> None:
-        self.events = 0
-
-    def emit(
-        self,
-        event: JsonObject,
-        name: str,
-        event_type: str,
-        shape: str,
-        occurred_ms: int,
-        received_ms: int | None,
-    ) -> None:
-        self.events += 1
-
-    def note(self, counter: str, amount: int = 1) -> None:
-        return None
-
-
-class _Emitter:
-    """Encodes valid events, writes them, and mixes in bad, duplicate and blank lines."""
-
-    def __init__(
-        self, config: GeneratorConfig, writer: PartitionedWriter, summary: GenerationSummary
-    ) -> None:
-        self._writer = writer
-        self._summary = summary
-        self._rng = Random(f"{config.seed}:mix")
-        self._faults = FaultMaker(Random(f"{config.seed}:faults"))
-        self._encode = json.JSONEncoder(
-            ensure_ascii=False, separators=(",", ":"), allow_nan=False
-        ).encode
-        # Per valid event: P(a bad line follows), P(it is redelivered), P(a blank follows),
-        # chosen so that the shares in GeneratorConfig hold over the whole output.
-        bad = config.bad_line_share
-        self._p_duplicate = config.duplicate_share
-        self._p_bad = bad * (1 + self._p_duplicate) / (1 - bad)
-        blank = config.blank_line_share
-        self._p_blank = blank * (1 + self._p_duplicate + self._p_bad) / (1 - blank)
-        self._bad_count = 0
-        self._partitions: dict[int, str] = {}
-        self._by_name = summary.events_by_name
-        self._by_type = summary.events_by_type
-        self._by_shape = summary.events_by_shape
-        for reason in REJECT_REASONS:
-            summary.rejected_by_reason[reason] = 0
-        for shape in SHAPES:
-            summary.events_by_shape[shape] = 0
-
-    def _partition(self, day: int) -> str:
-        name = self._partitions.get(day)
-        if name is None:
-            name = f"dt={day_text(day)}"
-            self._partitions[day] = name
-        return name
-
-    def emit(
-        self,
-        event: JsonObject,
-        name: str,
-        event_type: str,
-        shape: str,
-        occurred_ms: int,
-        received_ms: int | None,
-    ) -> None:
-        line = self._encode(event).encode()
-        day = (received_ms if received_ms is not None else occurred_ms) // DAY_MS
-        partition = self._partition(day)
-        write = self._writer.write
-        write(partition, line)
-        summary = self._summary
-        summary.valid_events += 1
-        self._by_name[name] = self._by_name.get(name, 0) + 1
-        self._by_type[event_type] = self._by_type.get(event_type, 0) + 1
-        self._by_shape[shape] += 1
-        roll = self._rng.random
-        if roll() < self._p_bad:
-            reason = REJECT_REASONS[self._bad_count % len(REJECT_REASONS)]
-            self._bad_count += 1
-            bad, variant = self._faults.bad_line(reason, event, shape, occurred_ms, received_ms)
-            write(partition, bad)
-            summary.rejected_lines += 1
-            summary.rejected_by_reason[reason] += 1
-            key = f"{reason}/{variant}"
-            summary.rejected_by_variant[key] = summary.rejected_by_variant.get(key, 0) + 1
-        if roll() < self._p_duplicate:
-            self._redeliver(event, line, day, received_ms)
-        if roll() < self._p_blank:
-            write(partition, self._faults.blank_line())
-            summary.blank_lines += 1
-
-    def _redeliver(
-        self, event: JsonObject, line: bytes, day: int, received_ms: int | None
-    ) -> None:
-        """Write the event again, in another file: same event id, same or later receivedAt."""
-        summary = self._summary
-        summary.duplicate_lines += 1
-        received_key = None
-        if received_ms is not None:
-            received_key = "receivedAt" if "receivedAt" in event else "received_at"
-        if received_key is not None and received_ms is not None and self._rng.random() < 0.5:
-            later = received_ms + DAY_MS + self._rng.randrange(12 * HOUR_MS)
-            copy = dict(event)
-            copy[received_key] = iso_z(later)
-            self._writer.write(self._partition(later // DAY_MS), self._encode(copy).encode())
-            summary.duplicates_altered += 1
-        else:
-            self._writer.write(self._partition(day + 1) + "/retry", line)
-            summary.duplicates_identical += 1
-
-    def note(self, counter: str, amount: int = 1) -> None:
-        behaviour = self._summary.behaviour
-        behaviour[counter] = behaviour.get(counter, 0) + amount
-
-
 def _time_range(config: GeneratorConfig) -> tuple[int, int]:
-    start = datetime(
-        config.start_date.year, config.start_date.month, config.start_date.day, tzinfo=timezone.utc
-    )
+    start = datetime.combine(config.start_date, datetime.min.time(), tzinfo=UTC)
     start_ms = int(start.timestamp()) * 1000
     return start_ms, start_ms + config.days * DAY_MS
 
 
-def estimate_lines_per_person(config: GeneratorConfig, sample: int = 400) -> float:
-    """Average non-blank lines per person for this config, from a dry run of `sample` persons."""
-    counter = _CountingSink()
-    start_ms, end_ms = _time_range(config)
-    simulator = PersonSimulator(config.seed, start_ms, end_ms, counter)
-    for index in range(sample):
-        simulator.simulate(index)
-    bad = config.bad_line_share
-    per_valid = (1 + config.duplicate_share) / (1 - bad)
-    return max(counter.events / sample, 1.0) * per_valid
+def default_workers() -> int:
+    """Worker processes when not told: one per CPU, at most 4 (the writer needs a core)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class _BlockRunner:
+    """Runs blocks of persons in worker processes and yields their results in order.
+
+    At most `2 * workers` blocks are in flight, so memory stays bounded even when the
+    writer is slower than the workers. With one worker, blocks run in this process.
+    The pool is started before any thread of this process (fork safety).
+    """
+
+    def __init__(self, spec: BlockSpec, workers: int) -> None:
+        self._spec = spec
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _BlockRunner:
+        if self._workers > 1:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self._pool = ProcessPoolExecutor(
+                self._workers,
+                mp_context=context,
+                initializer=init_worker,
+                initargs=(self._spec,),
+            )
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            # Blocks beyond a reached target are dropped; running ones finish first.
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def results(self, blocks: Iterator[int]) -> Iterator[BlockResult]:
+        if self._pool is None:
+            for block in blocks:
+                yield simulate_block(self._spec, block)
+            return
+        window: deque[Future[BlockResult]] = deque()
+        for block in blocks:
+            window.append(self._pool.submit(run_block, block))
+            if len(window) >= 2 * self._workers:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
 
 
 def _our_files(out_dir: Path, prefix: str, manifest_name: str) -> list[Path]:
-    """Files a previous run with this prefix wrote (and only those)."""
+    """Files a previous run with this prefix wrote (shared decoys are just rewritten)."""
     found: list[Path] = []
-    for name in ("README.txt", manifest_name):
-        if (out_dir / name).is_file():
-            found.append(out_dir / name)
+    if (out_dir / manifest_name).is_file():
+        found.append(out_dir / manifest_name)
     for partition in sorted(out_dir.glob("dt=*")):
         for directory in (partition, partition / "retry"):
             if not directory.is_dir():
                 continue
             for path in sorted(directory.iterdir()):
-                name = path.name
-                if path.is_file() and (
-                    name.startswith((f"{prefix}-", f".{prefix}-")) or name == "_SUCCESS"
-                ):
+                if path.is_file() and path.name.startswith((f"{prefix}-", f".{prefix}-")):
                     found.append(path)
     return found
 
@@ -365,67 +314,95 @@ def generate(config: GeneratorConfig) -> GenerationSummary:
         path.unlink()
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    persons = config.persons
-    if config.target_events is not None:
-        sample = min(2000, max(400, config.target_events // 2000))
-        per_person = estimate_lines_per_person(config, sample)
-        persons = max(1, round(config.target_events / per_person))
+    start_ms, end_ms = _time_range(config)
+    target = config.target_events
+    spec = BlockSpec(
+        seed=config.seed,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        persons=None if target is not None else config.persons,
+        bad_line_share=config.bad_line_share,
+        duplicate_share=config.duplicate_share,
+        blank_line_share=config.blank_line_share,
+    )
+    blocks: Iterator[int]
+    if target is not None:
+        blocks = itertools.count()  # until the target is reached
+    else:
+        blocks = iter(range(-(-config.persons // BLOCK_PERSONS)))
+    workers = config.workers if config.workers is not None else default_workers()
+    counts = BlockCounts()
+
+    def report(record: FileRecord) -> None:
+        # Called on the writer's I/O thread as each file is finished.
+        print(
+            f"[pa-generate] wrote {record.path}: {record.lines:,} lines, "
+            f"{record.bytes / 1e6:.1f} MB ({time.perf_counter() - began:.1f} s)",
+            file=sys.stderr,
+        )
+
+    with _BlockRunner(spec, workers) as runner:
+        writer = PartitionedWriter(
+            out_dir,
+            prefix=config.file_prefix,
+            rng=Random(f"{config.seed}:files"),
+            max_lines=config.max_lines_per_file,
+            max_open=config.max_open_files,
+            gzip_share=config.gzip_share,
+            crlf_share=config.crlf_file_share,
+            no_final_newline_share=_NO_FINAL_NEWLINE_SHARE,
+            compress_level=config.compress_level,
+            on_record=report if config.progress else None,
+        )
+        next_report = began + _PROGRESS_EVERY_SECONDS
+        try:
+            for result in runner.results(blocks):
+                for partition, lines in result.lines.items():
+                    writer.write(partition, lines)
+                counts.add(result.counts)
+                if config.progress and time.perf_counter() >= next_report:
+                    next_report = time.perf_counter() + _PROGRESS_EVERY_SECONDS
+                    print(
+                        f"[pa-generate] {counts.persons:,} persons, "
+                        f"{counts.event_lines:,} events ({time.perf_counter() - began:.1f} s)",
+                        file=sys.stderr,
+                    )
+                if target is not None and counts.event_lines >= target:
+                    break
+        finally:
+            files = writer.close()
+
     summary = GenerationSummary(
         out_dir=str(out_dir),
         seed=config.seed,
-        persons=persons,
+        persons=counts.persons,
         days=config.days,
         start_date=config.start_date.isoformat(),
+        lines=sum(record.lines for record in files),
+        valid_events=counts.valid_events,
+        duplicate_lines=counts.duplicate_lines,
+        duplicates_identical=counts.duplicates_identical,
+        duplicates_altered=counts.duplicates_altered,
+        rejected_lines=counts.rejected_lines,
+        blank_lines=counts.blank_lines,
+        rejected_by_reason=dict(counts.rejected_by_reason),
+        rejected_by_variant=dict(sorted(counts.rejected_by_variant.items())),
+        events_by_type=dict(sorted(counts.events_by_type.items())),
+        events_by_name=dict(sorted(counts.events_by_name.items())),
+        events_by_shape=dict(counts.events_by_shape),
+        behaviour=dict(sorted(counts.behaviour.items())),
+        files=files,
+        bytes_written=sum(record.bytes for record in files),
     )
-
-    def on_close(record: FileRecord) -> None:
-        summary.files.append(record)
-        summary.bytes_written += record.bytes
-        summary.lines += record.lines
-        if config.progress:
-            print(
-                f"[pa-generate] wrote {record.path}: {record.lines:,} lines, "
-                f"{record.bytes / 1e6:.1f} MB ({time.perf_counter() - began:.1f} s)",
-                file=sys.stderr,
-            )
-
-    writer = PartitionedWriter(
-        out_dir,
-        prefix=config.file_prefix,
-        rng=Random(f"{config.seed}:files"),
-        max_lines=config.max_lines_per_file,
-        max_open=config.max_open_files,
-        gzip_share=config.gzip_share,
-        crlf_share=config.crlf_file_share,
-        no_final_newline_share=_NO_FINAL_NEWLINE_SHARE,
-        compress_level=config.compress_level,
-        on_close=on_close,
-    )
-    emitter = _Emitter(config, writer, summary)
-    start_ms, end_ms = _time_range(config)
-    simulator = PersonSimulator(config.seed, start_ms, end_ms, emitter)
-    next_report = began + _PROGRESS_EVERY_SECONDS
-    try:
-        for index in range(persons):
-            simulator.simulate(index)
-            if config.progress and index % 512 == 0 and time.perf_counter() >= next_report:
-                next_report = time.perf_counter() + _PROGRESS_EVERY_SECONDS
-                print(
-                    f"[pa-generate] {index:,}/{persons:,} persons, "
-                    f"{summary.event_lines:,} events ({time.perf_counter() - began:.1f} s)",
-                    file=sys.stderr,
-                )
-    finally:
-        writer.close_all()
-    summary.files.sort(key=lambda record: record.path)
-    summary.events_by_name = dict(sorted(summary.events_by_name.items()))
-    summary.events_by_type = dict(sorted(summary.events_by_type.items()))
-    summary.rejected_by_variant = dict(sorted(summary.rejected_by_variant.items()))
-    summary.behaviour = dict(sorted(summary.behaviour.items()))
     if config.decoys:
         _write_decoys(out_dir, config.file_prefix, writer.partitions)
     summary.seconds = time.perf_counter() - began
-    manifest = json.dumps(summary.to_manifest(), indent=2, sort_keys=True, ensure_ascii=False)
+    settings = asdict(config)
+    for volatile in ("out_dir", "force", "progress", "workers"):
+        del settings[volatile]  # none of these changes a byte of the events
+    settings["start_date"] = config.start_date.isoformat()
+    content = {**summary.to_manifest(), "settings": settings}
+    manifest = json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False)
     (out_dir / manifest_name).write_text(manifest + "\n", encoding="utf-8")
     return summary
 
@@ -495,6 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     defaults = GeneratorConfig()
     parser = argparse.ArgumentParser(
         prog="pa-generate",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         description=(
             "Write seeded, deterministic raw behavioural events (NDJSON, some gzipped) "
             "for the product_analytics warehouse, with a manifest of exact counts."
@@ -509,14 +487,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         help="about this many event lines in total (derives --persons)",
     )
-    parser.add_argument("--days", type=_positive_int, default=defaults.days)
+    parser.add_argument("--days", type=_positive_int, default=defaults.days, help="days of data")
     parser.add_argument(
         "--start-date", type=_iso_date, default=defaults.start_date, help="YYYY-MM-DD (UTC)"
     )
-    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="same seed, same bytes")
     parser.add_argument("--out", type=Path, default=defaults.out_dir, help="output directory")
     parser.add_argument(
-        "--max-lines-per-file", type=_positive_int, default=defaults.max_lines_per_file
+        "--max-lines-per-file",
+        type=_positive_int,
+        default=defaults.max_lines_per_file,
+        help="physical lines per file at most",
     )
     parser.add_argument(
         "--gzip-share", type=_share, default=defaults.gzip_share, help="fraction of files gzipped"
@@ -534,7 +515,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="fraction of valid events delivered twice",
     )
     parser.add_argument(
-        "--blank-line-share", type=_share, default=defaults.blank_line_share
+        "--blank-line-share",
+        type=_share,
+        default=defaults.blank_line_share,
+        help="fraction of lines blank or whitespace-only",
     )
     parser.add_argument(
         "--crlf-share",
@@ -543,16 +527,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="fraction of files with CRLF line endings",
     )
     parser.add_argument(
-        "--compress-level", type=int, choices=range(10), default=defaults.compress_level,
+        "--compress-level",
+        type=int,
+        choices=range(10),
+        default=defaults.compress_level,
         metavar="0-9",
+        help="gzip level (1: fastest)",
     )
     parser.add_argument(
-        "--max-open-files", type=_positive_int, default=defaults.max_open_files
+        "--max-open-files",
+        type=_positive_int,
+        default=defaults.max_open_files,
+        help="files open at once (more days than this: multi-member gzip files)",
     )
     parser.add_argument(
         "--file-prefix",
         default=defaults.file_prefix,
         help="part file name prefix; a new prefix adds a batch beside earlier ones",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        help="processes generating persons (None: CPUs, at most 4); output is the same",
     )
     parser.add_argument("--no-decoys", action="store_true", help="skip README/_SUCCESS/tmp files")
     parser.add_argument("--force", action="store_true", help="replace a previous run's files")
@@ -579,6 +575,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_open_files=args.max_open_files,
         file_prefix=args.file_prefix,
         target_events=args.target_events,
+        workers=args.workers,
         decoys=not args.no_decoys,
         force=args.force,
         progress=not args.quiet,

@@ -224,7 +224,7 @@ def test_untouched_persons_are_not_rewritten(
     project = DbtProject(tmp_path / "project")
     vars_ = {"raw_events_path": str(events)}
     project.build(vars_)
-    sessions_before = {row["session_id"]: row["_batch_seq"] for row in project.rows("fct_sessions")}
+    sessions_before = {row["session_id"]: row["_batch_seq"] for row in project.rows("int_sessions")}
     persons = sorted({row["person_id"] for row in project.rows("dim_persons")})
     users = sorted(
         row["identifier"]
@@ -256,7 +256,7 @@ def test_untouched_persons_are_not_rewritten(
         for row in project.rows("int_identity_map")
     }
     touched_persons = {identity[("user_id", user)] for user in touched_users}
-    sessions = project.rows("fct_sessions")
+    sessions = project.rows("int_sessions")
     newest = max(row["_batch_seq"] for row in sessions)
     rewritten = [row for row in sessions if row["_batch_seq"] == newest]
     assert {row["person_id"] for row in rewritten} == touched_persons
@@ -265,7 +265,7 @@ def test_untouched_persons_are_not_rewritten(
     assert all(sessions_before[row["session_id"]] == row["_batch_seq"] for row in untouched)
     share = len(rewritten) / len(sessions)
     assert share < 0.05, f"{share:.1%} of session rows rewritten for {len(touched_persons)} persons"
-    for table in ("dim_persons", "int_person_days", "int_events_sessionized"):
+    for table in ("int_persons", "int_person_days", "int_events_sessionized"):
         rows = project.rows(table)
         latest = max(row["_batch_seq"] for row in rows)
         assert {row["person_id"] for row in rows if row["_batch_seq"] == latest} == touched_persons, table

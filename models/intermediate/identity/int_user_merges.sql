@@ -25,11 +25,28 @@ events as (
 
 ),
 
+tombstones as (
+
+    select identifier_token
+    from {{ ref('int_deleted_identifiers') }}
+    where identifier_type = 'user_id'
+
+),
+
 known_user_ids as (
 
+    {#- user ids on accepted events, and user ids of persons deleted earlier (SPEC §11) -#}
     select distinct user_id
     from events
     where user_id is not null
+
+    union
+
+    select distinct events.previous_id as user_id
+    from events
+    inner join tombstones
+        on {{ identifier_tombstone("'user_id'", 'events.previous_id') }} = tombstones.identifier_token
+    where events.event_type = 'alias'
 
 ),
 

@@ -15,7 +15,7 @@
     remaining events, so every metric is as if those persons had never existed.
 -#}
 
--- depends_on: {{ ref('base_events__parsed') }}, {{ ref('base_events__lines') }}, {{ ref('int_user_merges') }}
+-- depends_on: {{ ref('base_events__parsed') }}, {{ ref('base_events__lines') }}, {{ ref('int_user_merges') }}, {{ ref('int_deleted_identifiers') }}
 
 with
 

@@ -1,0 +1,214 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        pre_hook="{{ delete_touched_persons() }}",
+    )
+}}
+
+-- depends_on: {{ ref('int_person_changes') }}
+
+with
+
+identity_map as (
+
+    select
+        identifier_type,
+        identifier,
+        person_id,
+        canonical_user_id
+    from {{ ref('int_identity_map') }}
+    {{ where_person_touched() }}
+
+),
+
+events as (
+
+    select
+        person_id,
+        event_id,
+        event_type,
+        event_name,
+        occurred_at,
+        traits
+    from {{ ref('int_events_stitched') }}
+    {{ where_person_touched() }}
+
+),
+
+sessions as (
+
+    select
+        person_id,
+        session_number,
+        channel,
+        utm_source,
+        utm_medium,
+        utm_campaign
+    from {{ ref('int_sessions') }}
+    {{ where_person_touched() }}
+
+),
+
+person_days as (
+
+    select
+        person_id,
+        activity_date
+    from {{ ref('int_person_days') }}
+    {{ where_person_touched() }}
+
+),
+
+identities as (
+
+    select
+        person_id,
+        max(canonical_user_id) as user_id,
+        max(case when identifier_type = 'anonymous_id' then identifier end) as any_anonymous_id,
+        count(*) as identifiers_count
+    from identity_map
+    group by person_id
+
+),
+
+seen as (
+
+    select
+        person_id,
+        min(occurred_at) as first_seen_at,
+        max(occurred_at) as last_seen_at
+    from events
+    group by person_id
+
+),
+
+session_summary as (
+
+    select
+        person_id,
+        count(*) as sessions,
+        max(case when session_number = 1 then channel end) as first_channel,
+        max(case when session_number = 1 then utm_source end) as first_utm_source,
+        max(case when session_number = 1 then utm_medium end) as first_utm_medium,
+        max(case when session_number = 1 then utm_campaign end) as first_utm_campaign
+    from sessions
+    group by person_id
+
+),
+
+active_days as (
+
+    select
+        person_id,
+        count(*) as active_days
+    from person_days
+    group by person_id
+
+),
+
+trait_keys as (
+
+    select
+        person_id,
+        event_id,
+        occurred_at,
+        traits,
+        {{ json_object_keys('traits') }} as trait_key
+    from events
+    where event_type = 'identify' and traits is not null
+
+),
+
+trait_values as (
+
+    select
+        person_id,
+        event_id,
+        occurred_at,
+        trait_key,
+        {{ json_value_of_key('traits', 'trait_key') }} as trait_value
+    from trait_keys
+
+),
+
+latest_traits as (
+
+    {#- per key, the latest non-null value across identify calls -#}
+    select
+        person_id,
+        trait_key,
+        trait_value
+    from trait_values
+    where {{ json_kind('trait_value') }} != 'null'
+    qualify row_number() over (
+        partition by person_id, trait_key
+        order by occurred_at desc, event_id desc
+    ) = 1
+
+),
+
+traits_hashed as (
+
+    {#- SPEC §11: email-like string values are trimmed, lowercased and stored as SHA-256 hex -#}
+    select
+        person_id,
+        trait_key,
+        case
+            when {{ json_kind('trait_value') }} != 'string' then cast(trait_value as {{ dbt.type_string() }})
+            {% if not var('keep_emails') -%}
+                when {{ regex_contains(json_string_value('trait_value'), "'[^@\\s]+@[^@\\s]+\\.[^@\\s]+'") }}
+                    then {{ json_string_literal(
+                        "sha256(lower(regexp_replace(" ~ json_string_value('trait_value')
+                        ~ ", '^[ \\t\\r\\n\\f\\v]+|[ \\t\\r\\n\\f\\v]+$', '', 'g')))"
+                    ) }}
+            {% endif -%}
+            else {{ json_string_literal(json_string_value('trait_value')) }}
+        end as trait_json
+    from latest_traits
+
+),
+
+person_traits as (
+
+    select
+        person_id,
+        '{' || string_agg({{ json_string_literal('trait_key') }} || ':' || trait_json, ',' order by trait_key) || '}'
+        as traits
+    from traits_hashed
+    group by person_id
+
+),
+
+final as (
+
+    select
+        identities.person_id,
+        case when identities.user_id is not null then 'user' else 'anon' end as person_type,
+        identities.user_id,
+        case when identities.user_id is null then identities.any_anonymous_id end as anonymous_id,
+        identities.user_id is not null as is_identified,
+        identities.identifiers_count,
+        seen.first_seen_at,
+        seen.last_seen_at,
+        session_summary.first_channel,
+        session_summary.first_utm_source,
+        session_summary.first_utm_medium,
+        session_summary.first_utm_campaign,
+        coalesce(session_summary.sessions, 0) as sessions,
+        coalesce(active_days.active_days, 0) as active_days,
+        person_traits.traits,
+        {{ current_batch_seq() }} as _batch_seq
+    from identities
+    inner join seen
+        on identities.person_id = seen.person_id
+    left join session_summary
+        on identities.person_id = session_summary.person_id
+    left join active_days
+        on identities.person_id = active_days.person_id
+    left join person_traits
+        on identities.person_id = person_traits.person_id
+
+)
+
+select * from final
