@@ -1,8 +1,8 @@
-{{ config(materialized='ephemeral') }}
+{{ config(materialized='view') }}
 
 {#-
-    Identity resolution over the accepted events as they are when a model uses it
-    (SPEC §4): one row per identifier with its canonical user and person_id. Ephemeral,
+    Identity resolution over the accepted events as they are when it is queried
+    (SPEC §4): one row per identifier with its canonical user and person_id. A view,
     so it is computed where it is used: `int_deletion_targets` resolves identities over
     every accepted event before deletion requests are applied (to find whole persons),
     `int_identity_map` over the events that remain after.
