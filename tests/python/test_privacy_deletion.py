@@ -1,0 +1,85 @@
+"""SPEC §11: after a deletion request and one incremental build, no table holds any
+identifier or row of that person, and the lines removed are counted as deleted."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from dbt_harness import DbtProject
+
+from product_analytics_tools.generator import GeneratorConfig, generate
+
+
+def _all_text_values(database: Path) -> list[tuple[str, str, str]]:
+    """(table, column, value) for every text value of every table and view."""
+    found = []
+    with duckdb.connect(str(database), read_only=True) as connection:
+        columns = connection.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where data_type = 'VARCHAR' and table_schema = 'main'"
+        ).fetchall()
+        for table, column in columns:
+            for (value,) in connection.execute(
+                f'select distinct "{column}" from "{table}" where "{column}" is not null'
+            ).fetchall():
+                found.append((table, column, value))
+    return found
+
+
+def test_deleted_person_leaves_no_trace(tmp_path: Path) -> None:
+    events = tmp_path / "events"
+    generate(GeneratorConfig(out_dir=events, persons=150, days=20, start_date=date(2024, 5, 1), seed=9))
+    project = DbtProject(tmp_path / "project")
+    vars_ = {"raw_events_path": str(events)}
+    project.build(vars_)
+
+    # the identified person with the most identifiers: a user with several devices
+    persons = project.rows("dim_persons")
+    target = max(
+        (row for row in persons if row["is_identified"] and row["sessions"] > 0),
+        key=lambda row: (row["identifiers_count"], row["person_id"]),
+    )
+    identifiers = [
+        row["identifier"]
+        for row in project.rows("int_identity_map")
+        if row["person_id"] == target["person_id"]
+    ]
+    assert len(identifiers) >= 2
+    anonymous_ids = [
+        row["identifier"]
+        for row in project.rows("int_identity_map")
+        if row["person_id"] == target["person_id"] and row["identifier_type"] == "anonymous_id"
+    ]
+    raw_lines_before = {row["metric"]: row["value"] for row in project.rows("fct_ingestion_reconciliation")}
+
+    # request deletion by one anonymous id only: the whole stitched person must go
+    project.write_seed(
+        "deletion_requests",
+        [{"user_id": "", "anonymous_id": anonymous_ids[0], "requested_at": "2024-06-01T00:00:00Z"}],
+        ["user_id", "anonymous_id", "requested_at"],
+    )
+    project.build(vars_)
+
+    secrets = {target["person_id"], *identifiers}
+    leaks = [
+        (table, column, value)
+        for table, column, value in _all_text_values(project.database)
+        if any(secret == value or f'"{secret}"' in value for secret in secrets)
+        and table != "deletion_requests"
+    ]
+    assert not leaks, f"deleted person still present: {leaks[:5]}"
+    tokens = {
+        hashlib.sha256(f"deleted:{kind}:{value}".encode()).hexdigest()
+        for kind in ("user_id", "anonymous_id")
+        for value in identifiers
+    }
+    assert {row["identifier_token"] for row in project.rows("int_deleted_identifiers")} <= tokens
+
+    after = {row["metric"]: row["value"] for row in project.rows("fct_ingestion_reconciliation")}
+    assert after["raw_lines"] == raw_lines_before["raw_lines"]
+    assert after["deleted"] > 0
+    assert after["accepted"] + after["duplicates"] + after["rejected"] + after["deleted"] == after["raw_lines"]
+    assert target["person_id"] not in {row["person_id"] for row in project.rows("dim_persons")}
