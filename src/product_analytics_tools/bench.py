@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -54,8 +53,7 @@ def measure(step: str, command: Sequence[str], env: dict[str, str] | None = None
         wrapper,
         env=env,
         cwd=PROJECT_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
     )
     seconds = time.perf_counter() - began
@@ -144,9 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (workdir / "results.json").write_text(json.dumps(report, indent=2))
     for result in results:
         print(f"{result.step:<40} {result.seconds:>9.1f} s {result.peak_rss_mb:>9.0f} MB peak RSS")
-    print(
-        f"incremental run rewrote {rewritten:,} of {total:,} session rows ({rewritten / max(total, 1):.1%})"
-    )
+    share = rewritten / max(total, 1)
+    print(f"incremental run rewrote {rewritten:,} of {total:,} session rows ({share:.1%})")
     return 0
 
 

@@ -23,7 +23,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DIR = Path(os.environ.get("PA_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 CONFORMANCE_DIR = SHARED_DIR / "conformance"
 DBT = str(Path(sys.executable).parent / "dbt")
-PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses")
+PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "tests",
+    "analyses",
+)
 SEED_NAMES = ("event_name_aliases", "channel_rules", "currency_rates", "deletion_requests")
 
 
@@ -46,7 +54,9 @@ class DbtProject:
         for name in SEED_NAMES:
             shutil.copy2(seeds_dir / f"{name}.csv", self.root / "seeds" / f"{name}.csv")
 
-    def write_seed(self, name: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
+    def write_seed(
+        self, name: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]
+    ) -> None:
         with open(self.root / "seeds" / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(columns))
             writer.writeheader()
@@ -90,7 +100,9 @@ class DbtProject:
             }
 
 
-def conformance_vars(events_dir: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def conformance_vars(
+    events_dir: Path, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     import yaml
 
     with open(CONFORMANCE_DIR / "vars.yml", encoding="utf-8") as handle:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from dbt_harness import CONFORMANCE_DIR, DbtProject, conformance_vars
 from spec_reference.compare import (
     TABLE_KEYS,
@@ -44,7 +45,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtProject, Path]:
     return project, events
 
 
-@pytest.mark.parametrize("table", _expected_tables() if (CONFORMANCE_DIR / "expected").is_dir() else [])
+@pytest.mark.parametrize(
+    "table", _expected_tables() if (CONFORMANCE_DIR / "expected").is_dir() else []
+)
 def test_mart_matches_conformance(table: str, built: tuple[DbtProject, Path]) -> None:
     project, events = built
     actual: list[dict[str, Any]] = project.rows(MODEL_OF.get(table, table))

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from dbt_harness import DbtProject
+from product_analytics_tools.generator import GeneratorConfig, generate
 from spec_reference import compute_all, load_seeds
 from spec_reference.compare import TABLE_KEYS, compare_rows, format_problems
-
-from product_analytics_tools.generator import GeneratorConfig, generate
 
 MODEL_OF = {"reconciliation": "fct_ingestion_reconciliation"}
 DEBUG_COLUMNS = {"first_event_id", "event_id", "order_date", "rate_to_reporting", "person_type"}
@@ -29,7 +29,9 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
         "retention_cohort_event": "signed_up",
         "non_interactive_events": ["experiment_viewed"],
         "own_hosts": ["www.shopdemo.com"],
-        "experiments": {"checkout_button": {"conversion_event": "checkout_started", "window_days": 7}},
+        "experiments": {
+            "checkout_button": {"conversion_event": "checkout_started", "window_days": 7}
+        },
     },
     "kathmandu_short_sessions": {
         "reporting_timezone": "Asia/Kathmandu",
@@ -41,7 +43,11 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
         "keep_emails": True,
         "funnels": [
             {"name": "browse", "steps": ["page_viewed", "product_viewed", "page_viewed"]},
-            {"name": "buy", "steps": ["product_added", "order_completed"], "conversion_window_days": 1},
+            {
+                "name": "buy",
+                "steps": ["product_added", "order_completed"],
+                "conversion_window_days": 1,
+            },
         ],
     },
 }
@@ -51,7 +57,9 @@ CONFIGURATIONS: dict[str, dict[str, Any]] = {
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("generated")
     events = root / "events"
-    generate(GeneratorConfig(out_dir=events, persons=2500, days=45, start_date=date(2024, 3, 1), seed=3))
+    generate(
+        GeneratorConfig(out_dir=events, persons=2500, days=45, start_date=date(2024, 3, 1), seed=3)
+    )
     seeds = root / "seeds"
     seeds.mkdir()
     project_seeds = Path(__file__).resolve().parents[2] / "seeds"
@@ -95,7 +103,9 @@ def _first_user_id(events: Path) -> str:
 
 
 @pytest.mark.parametrize("configuration", sorted(CONFIGURATIONS))
-def test_marts_equal_reference(configuration: str, generated: tuple[Path, Path], tmp_path: Path) -> None:
+def test_marts_equal_reference(
+    configuration: str, generated: tuple[Path, Path], tmp_path: Path
+) -> None:
     events, seeds = generated
     overrides = CONFIGURATIONS[configuration]
     reference = compute_all(events, overrides, load_seeds(seeds))

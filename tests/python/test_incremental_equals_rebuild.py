@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dbt_harness import DbtProject
 
+from dbt_harness import DbtProject
 from product_analytics_tools.generator import GeneratorConfig, generate
 
 # Columns that record when or how a row was written, not what it says.
@@ -126,7 +126,8 @@ def source_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[P
     generated = sorted(
         path.relative_to(root)
         for path in root.rglob("*")
-        if path.is_file() and path.name.endswith((".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz"))
+        if path.is_file()
+        and path.name.endswith((".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz"))
         and path not in (history, identity)
     )
     return root, generated, [history.relative_to(root), identity.relative_to(root)]
@@ -207,7 +208,9 @@ def test_incremental_runs_equal_full_rebuild(
         if expected != actual:
             missing = list((expected - actual).elements())[:3]
             extra = list((actual - expected).elements())[:3]
-            differences.append(f"{table}: rebuild-only rows {missing}; incremental-only rows {extra}")
+            differences.append(
+                f"{table}: rebuild-only rows {missing}; incremental-only rows {extra}"
+            )
     assert not differences, "\n".join(differences)
     # the late identify re-keyed two months of anonymous history onto the user
     persons = {row["identifier"]: row["person_id"] for row in incremental.rows("int_identity_map")}
@@ -268,4 +271,6 @@ def test_untouched_persons_are_not_rewritten(
     for table in ("int_persons", "int_person_days", "int_events_sessionized"):
         rows = project.rows(table)
         latest = max(row["_batch_seq"] for row in rows)
-        assert {row["person_id"] for row in rows if row["_batch_seq"] == latest} == touched_persons, table
+        assert {
+            row["person_id"] for row in rows if row["_batch_seq"] == latest
+        } == touched_persons, table

@@ -43,7 +43,15 @@ def test_gzip_and_final_newline(tmp_path: Path) -> None:
 
 
 def test_only_event_files_are_registered(tmp_path: Path) -> None:
-    for name in ("a.ndjson", "b.jsonl", "c.ndjson.gz", "d.jsonl.gz", "e.json", "f.txt", "g.ndjson.bak"):
+    for name in (
+        "a.ndjson",
+        "b.jsonl",
+        "c.ndjson.gz",
+        "d.jsonl.gz",
+        "e.json",
+        "f.txt",
+        "g.ndjson.bak",
+    ):
         nested = tmp_path / "x" / "y" / name
         nested.parent.mkdir(parents=True, exist_ok=True)
         nested.write_bytes(b"")

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-from dbt_harness import DbtProject
 
+from dbt_harness import DbtProject
 from product_analytics_tools.generator import GeneratorConfig, generate
 
 
@@ -31,7 +31,9 @@ def _all_text_values(database: Path) -> list[tuple[str, str, str]]:
 
 def test_deleted_person_leaves_no_trace(tmp_path: Path) -> None:
     events = tmp_path / "events"
-    generate(GeneratorConfig(out_dir=events, persons=150, days=20, start_date=date(2024, 5, 1), seed=9))
+    generate(
+        GeneratorConfig(out_dir=events, persons=150, days=20, start_date=date(2024, 5, 1), seed=9)
+    )
     project = DbtProject(tmp_path / "project")
     vars_ = {"raw_events_path": str(events)}
     project.build(vars_)
@@ -53,7 +55,9 @@ def test_deleted_person_leaves_no_trace(tmp_path: Path) -> None:
         for row in project.rows("int_identity_map")
         if row["person_id"] == target["person_id"] and row["identifier_type"] == "anonymous_id"
     ]
-    raw_lines_before = {row["metric"]: row["value"] for row in project.rows("fct_ingestion_reconciliation")}
+    raw_lines_before = {
+        row["metric"]: row["value"] for row in project.rows("fct_ingestion_reconciliation")
+    }
 
     # request deletion by one anonymous id only: the whole stitched person must go
     project.write_seed(
@@ -81,5 +85,8 @@ def test_deleted_person_leaves_no_trace(tmp_path: Path) -> None:
     after = {row["metric"]: row["value"] for row in project.rows("fct_ingestion_reconciliation")}
     assert after["raw_lines"] == raw_lines_before["raw_lines"]
     assert after["deleted"] > 0
-    assert after["accepted"] + after["duplicates"] + after["rejected"] + after["deleted"] == after["raw_lines"]
+    assert (
+        after["accepted"] + after["duplicates"] + after["rejected"] + after["deleted"]
+        == after["raw_lines"]
+    )
     assert target["person_id"] not in {row["person_id"] for row in project.rows("dim_persons")}

@@ -44,7 +44,7 @@ cohort_events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_in_list('event_name', cohort_events) }}
-        {% if is_incremental() -%}
+    {% if is_incremental() -%}
             and person_id in ({{ touched_persons() }})
         {%- endif %}
 

@@ -23,7 +23,7 @@ activity_events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_activity_event() }}
-        {% if is_incremental() -%}
+    {% if is_incremental() -%}
             and person_id in ({{ touched_persons() }})
         {%- endif %}
 

@@ -40,7 +40,7 @@ events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_in_list('event_name', funnel_step_events()) }}
-        {% if is_incremental() -%}
+    {% if is_incremental() -%}
             and person_id in ({{ touched_persons() }})
         {%- endif %}
 

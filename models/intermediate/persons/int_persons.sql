@@ -142,9 +142,9 @@ latest_traits as (
     from trait_values
     where {{ json_kind('trait_value') }} != 'null'
     qualify row_number() over (
-        partition by person_id, trait_key
-        order by occurred_at desc, event_id desc
-    ) = 1
+            partition by person_id, trait_key
+            order by occurred_at desc, event_id desc
+        ) = 1
 
 ),
 
@@ -174,7 +174,7 @@ person_traits as (
     select
         person_id,
         '{' || string_agg({{ json_string_literal('trait_key') }} || ':' || trait_json, ',' order by trait_key) || '}'
-        as traits
+            as traits
     from traits_hashed
     group by person_id
 

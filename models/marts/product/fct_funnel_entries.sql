@@ -32,7 +32,7 @@ counted_attempts as (
     from {{ ref('int_funnel_attempts') }}
     where
         is_counted_in_entry_date
-        {% if is_incremental() -%}
+    {% if is_incremental() -%}
             and person_id in ({{ touched_persons() }})
         {%- endif %}
 
