@@ -57,6 +57,63 @@ def summarize(connection: duckdb.DuckDBPyConnection) -> list[str]:
     if _table_exists(connection, "fct_sessions"):
         sessions = _scalar(connection, "select count(*) from fct_sessions")
         lines.append(f"sessions            {sessions:>12,}")
+    lines.extend(_headline_metrics(connection))
+    return lines
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _headline_metrics(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Latest activity, retention of the latest complete cohorts, funnels, revenue."""
+    lines: list[str] = []
+    if _table_exists(connection, "fct_active_users_daily"):
+        latest = connection.execute(
+            "select activity_date, dau, wau, mau, stickiness from fct_active_users_daily "
+            "order by activity_date desc limit 1"
+        ).fetchone()
+        if latest:
+            day, dau, wau, mau, stickiness = latest
+            lines.append(
+                f"active users on {day}: DAU {dau:,}  WAU {wau:,}  MAU {mau:,}  "
+                f"stickiness {_percent(stickiness)}"
+            )
+    if _table_exists(connection, "fct_retention"):
+        parts = []
+        for day in (1, 7, 30):
+            row = connection.execute(
+                "select cohort_start, retention_rate from fct_retention "
+                "where grain = 'day' and period_number = ? and is_complete "
+                "order by cohort_start desc limit 1",
+                [day],
+            ).fetchone()
+            parts.append(
+                f"day {day}: {_percent(row[1])} (cohort {row[0]})" if row else f"day {day}: n/a"
+            )
+        lines.append("retention of the latest complete daily cohorts: " + "; ".join(parts))
+    if _table_exists(connection, "fct_funnel_steps"):
+        for name, steps, entered, converted, rate in connection.execute(
+            "select funnel_name, max(step_number), arg_min(persons_reached, step_number), "
+            "arg_max(persons_reached, step_number), arg_max(conversion_from_start, step_number) "
+            "from fct_funnel_steps group by funnel_name order by funnel_name"
+        ).fetchall():
+            lines.append(
+                f"funnel {name} ({steps} steps): {entered or 0:,} entered, {converted or 0:,} "
+                f"converted, {_percent(rate)}"
+            )
+    if _table_exists(connection, "fct_revenue_daily"):
+        orders, net = connection.execute(
+            "select sum(orders), sum(net_revenue) from fct_revenue_daily"
+        ).fetchone() or (0, 0)
+        lines.append(f"orders {orders or 0:,}, net revenue {net or 0:,.2f} (reporting currency)")
+    if _table_exists(connection, "fct_mrr_monthly"):
+        row = connection.execute(
+            "select month_start, ending_mrr, paying_persons from fct_mrr_monthly "
+            "order by month_start desc limit 1"
+        ).fetchone()
+        if row:
+            lines.append(f"MRR at the end of {row[0]:%Y-%m}: {row[1]:,.2f} from {row[2]:,} payers")
     return lines
 
 
