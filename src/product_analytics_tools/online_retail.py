@@ -454,7 +454,9 @@ def headline(database: Path, cohorts: int = 3, months: int = 3) -> list[str]:
             ).fetchall()
             shown = "  ".join(f"{rate:6.1%}" for (rate,) in rates)
             lines.append(f"  {cohort_start:%Y-%m}  size {cohort_size:>5,}  {shown}")
-        lines.append("LTV per person (GBP, customers and guest buyers), months_since 0 / 3 / 6 / 12")
+        lines.append(
+            "LTV per person (GBP, customers and guest buyers), months_since 0 / 3 / 6 / 12"
+        )
         ltv = connection.execute(
             "select cohort_month, cohort_size, months_since, ltv_per_person from fct_ltv_cohorts"
             " where months_since in (0, 3, 6, 12) order by cohort_month, months_since"

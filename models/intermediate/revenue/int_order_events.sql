@@ -80,7 +80,7 @@ final as (
         events_parsed.person_id,
         sessionized.session_id,
         events_parsed.occurred_at,
-        {{ revenue_local_date('events_parsed.occurred_at') }} as order_date,
+        {{ to_local_date('events_parsed.occurred_at') }} as order_date,
         events_parsed.currency,
         events_parsed.amount,
         {{ current_batch_seq() }} as _batch_seq

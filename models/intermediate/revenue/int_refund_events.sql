@@ -68,7 +68,7 @@ final as (
         order_id,
         person_id,
         occurred_at,
-        {{ revenue_local_date('occurred_at') }} as refund_date,
+        {{ to_local_date('occurred_at') }} as refund_date,
         currency,
         amount,
         {{ current_batch_seq() }} as _batch_seq

@@ -63,7 +63,7 @@ final as (
         event_name,
         person_id,
         occurred_at,
-        {{ revenue_local_date('occurred_at') }} as event_date,
+        {{ to_local_date('occurred_at') }} as event_date,
         is_cancel,
         mrr_after,
         {{ current_batch_seq() }} as _batch_seq

@@ -43,7 +43,7 @@ active_months as (
 
     select distinct
         person_id,
-        cast({{ dbt.date_trunc('month', revenue_local_date('occurred_at')) }} as date) as activity_month
+        cast({{ dbt.date_trunc('month', to_local_date('occurred_at')) }} as date) as activity_month
     from activity_events
 
 ),

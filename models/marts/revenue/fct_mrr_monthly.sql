@@ -42,7 +42,7 @@ bounds as (
     select
         (select min(month_start) from person_months) as first_month,
         cast(
-            {{ dbt.date_trunc('month', 'max(' ~ revenue_local_date('occurred_at') ~ ')') }} as date
+            {{ dbt.date_trunc('month', 'max(' ~ to_local_date('occurred_at') ~ ')') }} as date
         ) as last_month
     from activity_events
 

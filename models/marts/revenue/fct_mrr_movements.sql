@@ -30,7 +30,7 @@ activity_events as (
 
 last_active_month as (
 
-    select cast({{ dbt.date_trunc('month', 'max(' ~ revenue_local_date('occurred_at') ~ ')') }} as date) as last_month
+    select cast({{ dbt.date_trunc('month', 'max(' ~ to_local_date('occurred_at') ~ ')') }} as date) as last_month
     from activity_events
 
 ),

@@ -40,7 +40,7 @@ active_days as (
 
     select distinct
         person_id,
-        {{ revenue_local_date('occurred_at') }} as activity_date
+        {{ to_local_date('occurred_at') }} as activity_date
     from activity_events
 
 ),
