@@ -89,20 +89,22 @@ final as (
 
     select
         event_dates.event_date,
-        coalesce(accepted_daily.accepted_events, 0)
-        + coalesce(accepted_daily.duplicate_lines, 0)
-        + coalesce(rejected_daily.rejected_lines, 0) as lines,
-        coalesce(accepted_daily.accepted_events, 0) as accepted_events,
-        coalesce(accepted_daily.duplicate_lines, 0) as duplicate_lines,
-        coalesce(rejected_daily.rejected_lines, 0) as rejected_lines,
+        cast(
+            coalesce(accepted_daily.accepted_events, 0)
+            + coalesce(accepted_daily.duplicate_lines, 0)
+            + coalesce(rejected_daily.rejected_lines, 0) as bigint
+        ) as lines,
+        cast(coalesce(accepted_daily.accepted_events, 0) as bigint) as accepted_events,
+        cast(coalesce(accepted_daily.duplicate_lines, 0) as bigint) as duplicate_lines,
+        cast(coalesce(rejected_daily.rejected_lines, 0) as bigint) as rejected_lines,
         {% for reason in ['invalid_json', 'unknown_type', 'missing_event_name', 'missing_identity',
                           'missing_timestamp', 'timestamp_out_of_range'] -%}
-            coalesce(rejected_daily.rejected_{{ reason }}, 0) as rejected_{{ reason }},
+            cast(coalesce(rejected_daily.rejected_{{ reason }}, 0) as bigint) as rejected_{{ reason }},
         {% endfor -%}
-        coalesce(accepted_daily.late_arrivals, 0) as late_arrivals,
+        cast(coalesce(accepted_daily.late_arrivals, 0) as bigint) as late_arrivals,
         case
             when accepted_daily.accepted_events > 0
-                then accepted_daily.events_with_user_id * 1.0 / accepted_daily.accepted_events
+                then cast(accepted_daily.events_with_user_id as double) / accepted_daily.accepted_events
         end as share_with_user_id
     from event_dates
     left join accepted_daily
