@@ -64,6 +64,26 @@ def measure(step: str, command: Sequence[str], env: dict[str, str] | None = None
     return Measurement(step, round(seconds, 2), round(peak_kb / 1024, 1), " ".join(command))
 
 
+def _seconds_by_layer(run_results: Path) -> dict[str, float]:
+    """Model and test execution seconds of one dbt invocation, by layer."""
+    results = json.loads(run_results.read_text())["results"]
+    layers: dict[str, float] = {}
+    for result in results:
+        unique_id: str = result["unique_id"]
+        if unique_id.startswith("model."):
+            name = unique_id.split(".")[-1]
+            layer = (
+                name.split("_")[0] if name.split("_")[0] in {"stg", "int", "fct", "dim"} else "base"
+            )
+            layer = {"fct": "marts", "dim": "marts", "int": "intermediate"}.get(layer, "staging")
+        elif unique_id.startswith(("test.", "unit_test.")):
+            layer = "tests"
+        else:
+            layer = "seeds and other"
+        layers[layer] = round(layers.get(layer, 0.0) + float(result["execution_time"]), 2)
+    return layers
+
+
 def _rows_rewritten(database: Path, table: str) -> tuple[int, int]:
     with duckdb.connect(str(database), read_only=True) as connection:
         row = connection.execute(
@@ -129,19 +149,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in sorted(generated.iterdir()):
         if path.is_dir() and path.name != new_day:
             shutil.move(str(path), events / path.name)
+    run_results = workdir / "dbt_target" / "run_results.json"
     results.append(measure(f"dbt build, full, {args.days} days", dbt_build, env))
+    full_layers = _seconds_by_layer(run_results)
     shutil.move(str(generated / new_day), events / new_day)
     results.append(measure("dbt build, incremental, +1 day", dbt_build, env))
+    incremental_layers = _seconds_by_layer(run_results)
     rewritten, total = _rows_rewritten(database, "int_sessions")
 
     report = {
         "results": [asdict(result) for result in results],
+        "full_build_seconds_by_layer": full_layers,
+        "incremental_build_seconds_by_layer": incremental_layers,
         "incremental_sessions_rewritten": rewritten,
         "sessions_total": total,
     }
     (workdir / "results.json").write_text(json.dumps(report, indent=2))
     for result in results:
         print(f"{result.step:<40} {result.seconds:>9.1f} s {result.peak_rss_mb:>9.0f} MB peak RSS")
+    print(f"full build, seconds by layer:        {full_layers}")
+    print(f"incremental build, seconds by layer: {incremental_layers}")
     share = rewritten / max(total, 1)
     print(f"incremental run rewrote {rewritten:,} of {total:,} session rows ({share:.1%})")
     return 0
