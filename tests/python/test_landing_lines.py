@@ -64,3 +64,10 @@ def test_only_event_files_are_registered(tmp_path: Path) -> None:
     spec.loader.exec_module(module)
     found = [Path(path).name for path in module.list_event_files(str(tmp_path))]
     assert found == ["a.ndjson", "b.jsonl", "c.ndjson.gz", "d.jsonl.gz"]
+
+
+def test_batches_keep_physical_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "part.ndjson"
+    path.write_bytes(CONTENT + b"\n" + b'{"d":4}\n' * 3)
+    batches = list(_landing_module().iter_file_line_batches(str(path), batch_lines=2))
+    assert [numbers for numbers, _texts, _valid in batches] == [[1, 5], [6, 7], [8, 9]]

@@ -4,11 +4,12 @@ A line is the text between newlines without a trailing carriage return; line num
 are 1-based physical lines, blank lines counted. Blank or whitespace-only lines are not
 events and are not landed. Lines that are not valid UTF-8 are kept, decoded with
 replacement characters, and flagged so staging rejects them as `invalid_json`.
-Files are read one at a time and appended to a temporary table, so memory stays bounded
-by the largest file, not by the batch.
+Files are streamed in batches of lines and appended to a temporary table, so memory
+stays bounded whatever the size of a file or of the run.
 """
 
 import gzip
+from collections.abc import Iterator
 
 import pyarrow as pa
 
@@ -23,31 +24,48 @@ LANDED_SCHEMA = pa.schema(
 )
 
 
-def read_file_lines(path: str) -> tuple[list[int], list[str], list[bool]]:
+BATCH_LINES = 200_000
+
+
+def iter_file_line_batches(
+    path: str, batch_lines: int = BATCH_LINES
+) -> Iterator[tuple[list[int], list[str], list[bool]]]:
+    """Yield (line numbers, texts, is_valid_utf8) in batches, streaming the file."""
     opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as handle:
-        content = handle.read()
-    physical_lines = content.split(b"\n")
-    if physical_lines and physical_lines[-1] == b"":
-        # the newline that ends the last line does not start another one
-        physical_lines.pop()
     numbers: list[int] = []
     texts: list[str] = []
     valid: list[bool] = []
-    for number, line in enumerate(physical_lines, start=1):
-        if line.endswith(b"\r"):
-            line = line[:-1]
-        if not line.strip():
-            continue
-        try:
-            text = line.decode("utf-8")
-            is_valid = True
-        except UnicodeDecodeError:
-            text = line.decode("utf-8", errors="replace")
-            is_valid = False
-        numbers.append(number)
-        texts.append(text)
-        valid.append(is_valid)
+    with opener(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.endswith(b"\n"):
+                line = line[:-1]
+            if line.endswith(b"\r"):
+                line = line[:-1]
+            if not line.strip():
+                continue
+            try:
+                texts.append(line.decode("utf-8"))
+                valid.append(True)
+            except UnicodeDecodeError:
+                texts.append(line.decode("utf-8", errors="replace"))
+                valid.append(False)
+            numbers.append(number)
+            if len(numbers) >= batch_lines:
+                yield numbers, texts, valid
+                numbers, texts, valid = [], [], []
+    if numbers:
+        yield numbers, texts, valid
+
+
+def read_file_lines(path: str) -> tuple[list[int], list[str], list[bool]]:
+    """Every non-blank line of a file (tests and small files)."""
+    numbers: list[int] = []
+    texts: list[str] = []
+    valid: list[bool] = []
+    for batch_numbers, batch_texts, batch_valid in iter_file_line_batches(path):
+        numbers += batch_numbers
+        texts += batch_texts
+        valid += batch_valid
     return numbers, texts, valid
 
 
@@ -65,20 +83,20 @@ def model(dbt, session):
         "load_seq bigint)"
     )
     for path, load_seq in pending:
-        numbers, texts, valid = read_file_lines(path)
-        batch = pa.table(
-            {
-                "file": pa.array([path] * len(numbers), pa.string()),
-                "line_number": pa.array(numbers, pa.int64()),
-                "raw_line": pa.array(texts, pa.string()),
-                "is_valid_utf8": pa.array(valid, pa.bool_()),
-                "load_seq": pa.array([load_seq] * len(numbers), pa.int64()),
-            },
-            schema=LANDED_SCHEMA,
-        )
-        session.register("base_events__lines_file", batch)
-        session.execute(
-            "insert into base_events__lines_batch select * from base_events__lines_file"
-        )
-        session.unregister("base_events__lines_file")
+        for numbers, texts, valid in iter_file_line_batches(path):
+            batch = pa.table(
+                {
+                    "file": pa.array([path] * len(numbers), pa.string()),
+                    "line_number": pa.array(numbers, pa.int64()),
+                    "raw_line": pa.array(texts, pa.string()),
+                    "is_valid_utf8": pa.array(valid, pa.bool_()),
+                    "load_seq": pa.array([load_seq] * len(numbers), pa.int64()),
+                },
+                schema=LANDED_SCHEMA,
+            )
+            session.register("base_events__lines_file", batch)
+            session.execute(
+                "insert into base_events__lines_batch select * from base_events__lines_file"
+            )
+            session.unregister("base_events__lines_file")
     return session.table("base_events__lines_batch")
