@@ -7,13 +7,17 @@
     case
         when coalesce(json_valid({{ text }}), false)
             then json_type({{ text }}) = 'OBJECT'
-            and not regexp_matches(
-            regexp_replace(
-                regexp_replace({{ text }}, '"(\\.|[^"\\])*"', '""', 'g'),
-                'true|false|null', '', 'g'
-            ),
-            '[a-df-zA-DF-Z]|,[ \t\r\n]*[\]}]'
-        )
+            and (
+                {#- cheap screen first: only lines that hold these tokens anywhere need the full check -#}
+                not regexp_matches({{ text }}, '(?i)nan|inf|,[ \t\r\n]*[\]}]')
+                or not regexp_matches(
+                    regexp_replace(
+                        regexp_replace({{ text }}, '"(\\.|[^"\\])*"', '""', 'g'),
+                        'true|false|null', '', 'g'
+                    ),
+                    '[a-df-zA-DF-Z]|,[ \t\r\n]*[\]}]'
+                )
+            )
         else false
     end
 {%- endmacro %}
