@@ -1,19 +1,10 @@
-{#- Select-list expression: one row per key of a JSON object (column `json_key`). -#}
-{% macro json_object_keys(json_text) -%}
-    {{ return(adapter.dispatch('json_object_keys', 'product_analytics')(json_text)) }}
+{#- Table function for a lateral join: one row per entry of a JSON object, with columns `key` (text) and `value` (JSON text). No JSON path is built from the key, so keys such as "" or "*" are safe. -#}
+{% macro json_object_entries(json_text) -%}
+    {{ return(adapter.dispatch('json_object_entries', 'product_analytics')(json_text)) }}
 {%- endmacro %}
 
-{% macro duckdb__json_object_keys(json_text) -%}
-    unnest(json_keys({{ json_text }}))
-{%- endmacro %}
-
-{#- The JSON value (as JSON text) of `key` in a JSON object, or null when absent. -#}
-{% macro json_value_of_key(json_text, key) -%}
-    {{ return(adapter.dispatch('json_value_of_key', 'product_analytics')(json_text, key)) }}
-{%- endmacro %}
-
-{% macro duckdb__json_value_of_key(json_text, key) -%}
-    json_extract({{ json_text }}, '$."' || replace(replace({{ key }}, '\', '\\'), '"', '\"') || '"')
+{% macro duckdb__json_object_entries(json_text) -%}
+    json_each({{ json_text }})
 {%- endmacro %}
 
 {#- The JSON type of a JSON text value: null, string, number, boolean, object or array. -#}

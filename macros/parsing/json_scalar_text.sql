@@ -3,22 +3,34 @@
     JSON text, trimmed; null, objects, arrays and empty text are absent. `json_value` is one
     element of the list returned by `json_extract_paths`.
 
-    The engine re-renders numbers (1.50 becomes 1.5, 2E3 becomes 2000.0). For top-level
-    fields pass `raw_line` and `top_level_key`: a number's text is then recovered from the
-    raw line (the first `"key": <number>` whose value equals the parsed one).
+    The engine re-renders numbers (1.50 becomes 1.5, 2E3 becomes 2000.0). Pass `raw_line`
+    and the field's `key` to recover a number's text from the raw line: the first
+    `"key": <number>` whose value equals the parsed one, searched among the top-level
+    fields only (nested objects and arrays stripped) unless `nested` is true.
 -#}
-{% macro json_scalar_text(json_value, raw_line=none, top_level_key=none) -%}
-    {{ return(adapter.dispatch('json_scalar_text', 'product_analytics')(json_value, raw_line, top_level_key)) }}
+{% macro json_scalar_text(json_value, raw_line=none, key=none, nested=false) -%}
+    {{ return(adapter.dispatch('json_scalar_text', 'product_analytics')(json_value, raw_line, key, nested)) }}
 {%- endmacro %}
 
-{% macro duckdb__json_scalar_text(json_value, raw_line=none, top_level_key=none) -%}
+{#- The text of a JSON object's top level: its body with nested objects and arrays (up to 8 levels) removed. -#}
+{% macro json_top_level_text(raw_line) -%}
+    {%- set text = namespace(value="substr(trim(" ~ raw_line ~ "), 2, length(trim(" ~ raw_line ~ ")) - 2)") -%}
+    {%- for level in range(8) -%}
+        {%- set text.value = "regexp_replace(" ~ text.value ~ ", '[{][^{}]*[}]|\\[[^\\[\\]]*\\]', '', 'g')" -%}
+    {%- endfor -%}
+    {{ text.value }}
+{%- endmacro %}
+
+{% macro duckdb__json_scalar_text(json_value, raw_line=none, key=none, nested=false) -%}
     case
         {%- if raw_line is not none %}
             when json_type({{ json_value }}) in ('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')
                 then coalesce(
                     list_filter(
                         regexp_extract_all(
-                            {{ raw_line }}, '"{{ top_level_key }}"[ \t\r\n]*:[ \t\r\n]*(-?[0-9][0-9.eE+-]*)', 1
+                            {{ raw_line if nested else product_analytics.json_top_level_text(raw_line) }},
+                            '"{{ product_analytics.json_key_pattern(key) }}"[ \t\r\n]*:[ \t\r\n]*(-?[0-9][0-9.eE+-]*)',
+                            1
                         ),
                         number_text -> try_cast(number_text as double) = json_extract_string({{ json_value }}, '$')::double
                     )[1],
@@ -28,4 +40,13 @@
         when json_type({{ json_value }}) in ('VARCHAR', 'BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT', 'BOOLEAN')
             then {{ product_analytics.trim_text("json_extract_string(" ~ json_value ~ ", '$')") }}
     end
+{%- endmacro %}
+
+{#- A regex matching a JSON object key as it may be written in raw text: each character as itself or as its \uXXXX escape. -#}
+{% macro json_key_pattern(key) -%}
+    {%- set printable = ' !"#$%&' ~ "'" ~ '()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~' -%}
+    {%- for character in key -%}
+        {%- set code = '%04x' | format(printable.find(character) + 32) -%}
+        (?:{{ character }}|\\u{% for digit in code %}{% if digit in 'abcdef' %}[{{ digit }}{{ digit | upper }}]{% else %}{{ digit }}{% endif %}{% endfor %})
+    {%- endfor -%}
 {%- endmacro %}

@@ -7,7 +7,7 @@
     nullif(
         trim(
             regexp_replace(
-                lower(regexp_replace({{ text }}, '([a-z0-9])([A-Z])', '\1_\2', 'g')),
+                {{ product_analytics.lower_text("regexp_replace(" ~ text ~ ", '([a-z0-9])([A-Z])', '\\1_\\2', 'g')") }},
                 '[^a-z0-9]+', '_', 'g'
             ),
             '_'

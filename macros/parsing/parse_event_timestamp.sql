@@ -1,4 +1,4 @@
-{#- Parse SPEC §2 timestamps: YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]]][Z|+HH:MM|+HHMM|+HH] into a UTC timestamp. Digits past microseconds are dropped; no offset means UTC; anything else (impossible dates, offsets past 23:59) is null. -#}
+{#- Parse SPEC §2 timestamps: YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]]][Z|+HH:MM|+HHMM|+HH] into a UTC timestamp. Digits past microseconds are dropped; no offset means UTC; anything else (impossible dates, offsets past 23:59, years outside 1..9999 after the offset) is null. -#}
 {% macro parse_event_timestamp(text) -%}
     {{ return(adapter.dispatch('parse_event_timestamp', 'product_analytics')(text)) }}
 {%- endmacro %}
@@ -7,6 +7,7 @@
 {% macro duckdb__parse_event_timestamp(text) -%}
     {%- set pattern = "'^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.]([0-9]+))?)?)?(?:Z|([+-])([0-9]{2})(?::?([0-9]{2}))?)?$'" -%}
     {%- set parts = "regexp_extract(" ~ text ~ ", " ~ pattern ~ ", ['day', 'hour', 'minute', 'second', 'fraction', 'sign', 'offset_hours', 'offset_minutes'])" -%}
+    {%- set instant -%}
     case
         when
             {{ parts }}.day != ''
@@ -29,4 +30,7 @@
                     )
                 )
     end
+    {%- endset %}
+    {#- years outside 1..9999 (after the offset) do not parse: no engine timestamp holds them -#}
+    case when year({{ instant }}) between 1 and 9999 then {{ instant }} end
 {%- endmacro %}

@@ -1,19 +1,32 @@
-{#- SPEC §11: the raw IP never leaves staging. IPv4 keeps its first three octets (the last set to 0); IPv6 becomes its /48 network in compressed form (2001:db8:85a3::); anything else is null. Pass a column name: the text is read several times. -#}
+{#- SPEC §11: the raw IP never leaves staging. IPv4 keeps its first three octets (the last set to 0); IPv6 becomes its /48 network in compressed form (2001:db8:85a3::; a zone id such as %eth0 is dropped); anything else is null, including IPv4 octets with leading zeros (they may be octal) and an invalid embedded IPv4. Pass a column name: the text is read several times. -#}
 {% macro truncate_ip(ip) -%}
     {{ return(adapter.dispatch('truncate_ip', 'product_analytics')(ip)) }}
 {%- endmacro %}
 
 {% macro duckdb__truncate_ip(ip) -%}
     case
-        when regexp_full_match({{ ip }}, '([0-9]{1,3})[.]([0-9]{1,3})[.]([0-9]{1,3})[.]([0-9]{1,3})')
+        when regexp_full_match({{ ip }}, '(0|[1-9][0-9]{0,2})[.](0|[1-9][0-9]{0,2})[.](0|[1-9][0-9]{0,2})[.](0|[1-9][0-9]{0,2})')
             then case
                 when list_bool_and(list_transform(string_split({{ ip }}, '.'), octet -> octet::integer <= 255))
                     then array_to_string(
                         list_transform(string_split({{ ip }}, '.')[1:3], octet -> octet::integer::varchar), '.'
                     ) || '.0'
             end
-        when regexp_full_match({{ ip }}, '[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(:[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3})?')
-            then {{ product_analytics.ipv6_network_48(ip) }}
+        when
+            regexp_full_match(
+                {{ ip }},
+                '[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(:[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3})?(%[^%]+)?'
+            )
+            and (
+                {{ ip }} not like '%.%'
+                or list_bool_and(
+                    list_transform(
+                        string_split(regexp_extract(split_part({{ ip }}, '%', 1), '[^:]*$'), '.'),
+                        octet -> regexp_full_match(octet, '0|[1-9][0-9]{0,2}') and coalesce(try_cast(octet as integer) <= 255, false)
+                    )
+                )
+            )
+            then {{ product_analytics.ipv6_network_48("split_part(" ~ ip ~ ", '%', 1)") }}
     end
 {%- endmacro %}
 

@@ -6,7 +6,7 @@
         or (
             {{ rule_regex }} != '__null__'
             and {{ value }} is not null
-            and {{ product_analytics.regex_full_match('lower(' ~ value ~ ')', rule_regex) }}
+            and {{ product_analytics.regex_full_match(product_analytics.lower_text(value), rule_regex) }}
         )
     )
 {%- endmacro %}

@@ -32,7 +32,9 @@ events as (
         event_name,
         person_id,
         occurred_at,
-        properties
+        properties,
+        experiment_name,
+        experiment_variant
     from {{ ref('int_events_stitched') }}
     {{ where_person_touched() }}
 
@@ -77,8 +79,8 @@ exposures as (
         event_id,
         person_id,
         occurred_at,
-        {{ json_property_text('properties', 'experiment_name') }} as experiment_name,
-        {{ json_property_text('properties', 'variant') }} as variant
+        experiment_name,
+        experiment_variant as variant
     from events
     where event_name = '{{ var("experiment_exposure_event") | replace("'", "''") }}'
 

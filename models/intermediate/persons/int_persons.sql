@@ -107,34 +107,25 @@ active_days as (
 
 ),
 
-trait_keys as (
-
-    select
-        person_id,
-        event_id,
-        occurred_at,
-        traits,
-        {{ json_object_keys('traits') }} as trait_key
-    from events
-    where event_type = 'identify' and traits is not null
-
-),
-
 trait_values as (
 
+    {#- one row per key of each identify call's traits, read without JSON paths so any key is safe -#}
     select
-        person_id,
-        event_id,
-        occurred_at,
-        trait_key,
-        {{ json_value_of_key('traits', 'trait_key') }} as trait_value
-    from trait_keys
+        events.person_id,
+        events.event_id,
+        events.occurred_at,
+        trait_entries.key as trait_key,
+        trait_entries.value as trait_value,
+        trait_entries.id as trait_position
+    from events
+    cross join {{ json_object_entries('events.traits') }} as trait_entries
+    where events.event_type = 'identify' and events.traits is not null
 
 ),
 
 latest_traits as (
 
-    {#- per key, the latest non-null value across identify calls -#}
+    {#- per key, the latest non-null value across identify calls; a key repeated in one call: its first value -#}
     select
         person_id,
         trait_key,
@@ -143,7 +134,7 @@ latest_traits as (
     where {{ json_kind('trait_value') }} != 'null'
     qualify row_number() over (
             partition by person_id, trait_key
-            order by occurred_at desc, event_id desc
+            order by occurred_at desc, event_id desc, trait_position asc
         ) = 1
 
 ),

@@ -14,7 +14,7 @@ with
 seed_rates as (
 
     select
-        upper(trim(currency)) as currency,
+        {{ upper_text('trim(currency)') }} as currency,
         valid_from,
         rate_to_reporting
     from {{ ref('currency_rates') }}

@@ -24,7 +24,8 @@ events as (
         person_id,
         occurred_at,
         event_name,
-        properties
+        properties,
+        order_key
     from {{ ref('int_events_stitched') }}
     {{ where_person_touched() }}
 
@@ -53,14 +54,9 @@ events_parsed as (
         event_id,
         person_id,
         occurred_at,
+        coalesce(order_key, event_id) as order_id,
         coalesce(
-            {{ json_property_text('properties', 'order_id') }},
-            {{ json_property_text('properties', 'orderId') }},
-            {{ json_property_text('properties', 'transaction_id') }},
-            event_id
-        ) as order_id,
-        coalesce(
-            upper({{ json_property_text('properties', 'currency') }}),
+            {{ upper_text(json_property_text('properties', 'currency')) }},
             '{{ var("reporting_currency") | trim | upper }}'
         ) as currency,
         coalesce(

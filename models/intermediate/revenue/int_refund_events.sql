@@ -26,7 +26,8 @@ events as (
         person_id,
         occurred_at,
         event_name,
-        properties
+        properties,
+        order_key
     from {{ ref('int_events_stitched') }}
     {{ where_person_touched() }}
 
@@ -45,12 +46,8 @@ events_parsed as (
         event_id,
         person_id,
         occurred_at,
-        coalesce(
-            {{ json_property_text('properties', 'order_id') }},
-            {{ json_property_text('properties', 'orderId') }},
-            {{ json_property_text('properties', 'transaction_id') }}
-        ) as order_id,
-        upper({{ json_property_text('properties', 'currency') }}) as currency,
+        order_key as order_id,
+        {{ upper_text(json_property_text('properties', 'currency')) }} as currency,
         coalesce(
             {{ json_number('properties', 'revenue') }},
             {{ json_number('properties', 'total') }},

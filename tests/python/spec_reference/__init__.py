@@ -33,7 +33,11 @@ Input (sections 1-3)
     JSON objects and arrays are not text values: as an id, name, url, etc. they are absent.
  2. [R] With duplicate keys in one JSON object the first occurrence wins (as DuckDB's
     JSON functions read it). A string escape that is not valid Unicode (an unpaired
-    surrogate such as \\ud800) makes the line invalid_json.
+    surrogate such as \\ud800) makes the line invalid_json. Nesting depth is not a reject
+    reason (only a line that is not a JSON object is invalid_json): deeply nested JSON
+    (e.g. 1,500 levels) is valid. Python's recursive parser gets a raised recursion limit
+    and a large stack for such lines (`parsing.DEEP_RECURSION_LIMIT`, 1,000,000 levels);
+    NaN, Infinity, trailing commas etc. are still rejected.
  3. [C] Event ids are never cleaned (messageId "null" is the id "null"); [R] they are
     trimmed like every text value. A missing id is md5 of the raw line bytes (after the
     trailing CR is stripped).
@@ -41,7 +45,11 @@ Input (sections 1-3)
     if that is empty the line is missing_event_name (a later candidate is not tried).
     camelCase splitting is ASCII-only ([a-z0-9] followed by [A-Z]). Only track names are
     normalised and mapped through event_name_aliases; page/screen/identify/alias/group
-    get their fixed names. Seed raw_name/canonical_name are used as written (trimmed).
+    get their fixed names. The seed's raw_name is normalised like a track name (camelCase
+    split, lowercase, runs outside [a-z0-9] to `_`, trim `_`) before matching, so a row
+    "Hidden Dir" maps hidden_dir; canonical_name is used as written (trimmed). When
+    several rows share a normalised raw_name, the smallest canonical_name (Python string
+    order) wins, not the last row.
  5. [R] Timestamps: the grammar is matched exactly (uppercase `T` and `Z`, ASCII digits,
     offset sign + or -, an offset may follow a bare date); out-of-range fields (month 13,
     hour 24, Feb 30, offset hour > 23) do not parse; extra fraction digits are truncated.
@@ -67,8 +75,10 @@ Privacy (section 11)
 11. [C] Rejected lines are removed only when they contain a *listed* id as `"<id>"`
     (an exact substring of the raw line); `"u_sc_forget2_other"` does not match.
 12. [C] Email-like trait values are hashed after trimming and lowercasing;
-    [R] the pattern is searched anywhere in the string (not anchored); only top-level
-    string trait values are considered (nested arrays/objects are kept as they are).
+    [R] the pattern is searched anywhere in the string (not anchored); `\\s` in it is
+    ASCII whitespace only (re.ASCII, as in RE2 and Java: a non-breaking space is not
+    whitespace there); only top-level string trait values are considered (nested
+    arrays/objects are kept as they are).
 13. [R] traits JSON: compact, keys sorted at every level, non-ASCII characters written
     as UTF-8 (not \\u escapes), numbers as their JSON text; a person whose identify calls
     hold no non-null trait gets null (never `{}`).

@@ -12,6 +12,8 @@ import ipaddress
 import json
 import os
 import re
+import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -76,24 +78,34 @@ def _first_key_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _has_unpaired_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(
-            _has_unpaired_surrogate(k) or _has_unpaired_surrogate(v) for k, v in value.items()
-        )
-    if isinstance(value, list):
-        return any(_has_unpaired_surrogate(v) for v in value)
+    # Iterative (not recursive): a value may be nested arbitrarily deep.
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
 
 
-def loads_strict(text: str) -> Any:
-    """RFC 8259 JSON; numbers become `JsonNumber` text. NaN/Infinity are errors, and so is
-    a string escape that is not valid Unicode (an unpaired surrogate like \\ud800)."""
+# Interpretation: JSON nesting depth is not a reject reason (section 3 rejects only lines
+# that are not a JSON object). Python's json parser is recursive, so a line too deep for
+# the normal recursion limit is parsed again in a thread with a large C stack and a raised
+# recursion limit. DEEP_STACK_SIZE leaves ample room for DEEP_RECURSION_LIMIT levels
+# (about 130 bytes of C stack per level), so a deeper line raises RecursionError
+# (invalid_json) rather than overflowing the stack.
+DEEP_RECURSION_LIMIT = 1_000_000
+DEEP_STACK_SIZE = 512 * 1024 * 1024
+
+
+def _loads_strict(text: str) -> Any:
     value = json.loads(
         text,
         parse_int=JsonNumber,
@@ -104,6 +116,43 @@ def loads_strict(text: str) -> Any:
     if "\\u" in text and _has_unpaired_surrogate(value):
         raise ValueError("unpaired surrogate")
     return value
+
+
+def _loads_strict_deep(text: str) -> Any:
+    """`_loads_strict` in a thread with a large stack, under a raised recursion limit
+    (restored afterwards)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
+        try:
+            outcome["value"] = _loads_strict(text)
+        except BaseException as error:  # re-raised in the calling thread
+            outcome["error"] = error
+        finally:
+            sys.setrecursionlimit(old_limit)
+
+    old_stack_size = threading.stack_size(DEEP_STACK_SIZE)
+    try:
+        worker = threading.Thread(target=run, name="spec_reference-deep-json")
+        worker.start()
+    finally:
+        threading.stack_size(old_stack_size)
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def loads_strict(text: str) -> Any:
+    """RFC 8259 JSON; numbers become `JsonNumber` text. NaN/Infinity are errors, and so is
+    a string escape that is not valid Unicode (an unpaired surrogate like \\ud800).
+    Nesting depth is not limited (up to DEEP_RECURSION_LIMIT levels)."""
+    try:
+        return _loads_strict(text)
+    except RecursionError:
+        return _loads_strict_deep(text)
 
 
 @dataclass

@@ -13,8 +13,9 @@ from .parsing import TRIM_CHARS, Event, JsonNumber
 from .sessions import event_order
 
 # Section 11: an email-like value. Interpretation: searched anywhere in the string
-# (not anchored), so any string containing an email is hashed.
-EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# (not anchored), so any string containing an email is hashed; `\s` is ASCII whitespace
+# only (re.ASCII, as in RE2 and Java), so a non-breaking space is not whitespace here.
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+", re.ASCII)
 
 
 def protect_trait(value: Any, keep_emails: bool) -> Any:
@@ -27,22 +28,47 @@ def protect_trait(value: Any, keep_emails: bool) -> Any:
     return value
 
 
+class _Rendered(str):
+    """Output text already rendered by `compact_json` (not a value to render)."""
+
+
 def compact_json(value: Any) -> str:
-    """Compact JSON with sorted keys; numbers keep their JSON text; non-ASCII kept as is."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, JsonNumber):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        items = sorted(value.items())
-        return "{" + ",".join(compact_json(k) + ":" + compact_json(v) for k, v in items) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(compact_json(v) for v in value) + "]"
-    raise TypeError(type(value))
+    """Compact JSON with sorted keys; numbers keep their JSON text; non-ASCII kept as is.
+
+    Iterative (not recursive): a trait value may be nested arbitrarily deep."""
+    parts: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Rendered):
+            parts.append(item)
+        elif item is None:
+            parts.append("null")
+        elif isinstance(item, bool):
+            parts.append("true" if item else "false")
+        elif isinstance(item, JsonNumber):
+            parts.append(str(item))
+        elif isinstance(item, str):
+            parts.append(json.dumps(item, ensure_ascii=False))
+        elif isinstance(item, dict):
+            todo: list[Any] = [_Rendered("{")]
+            for index, (key, member) in enumerate(sorted(item.items())):
+                key_json = json.dumps(key, ensure_ascii=False)
+                todo.append(_Rendered(("," if index else "") + key_json + ":"))
+                todo.append(member)
+            todo.append(_Rendered("}"))
+            stack.extend(reversed(todo))
+        elif isinstance(item, list):
+            todo = [_Rendered("[")]
+            for index, member in enumerate(item):
+                if index:
+                    todo.append(_Rendered(","))
+                todo.append(member)
+            todo.append(_Rendered("]"))
+            stack.extend(reversed(todo))
+        else:
+            raise TypeError(type(item))
+    return "".join(parts)
 
 
 def person_traits(identify_events: list[Event], keep_emails: bool) -> str | None:

@@ -10,7 +10,13 @@ from typing import Any
 from . import activity, experiments, funnels, persons, revenue, sessions
 from .config import resolve_vars
 from .identity import Identity, assign_persons, dedupe, stitch
-from .parsing import REJECT_REASONS, Event, parse_line, read_raw_lines
+from .parsing import (
+    REJECT_REASONS,
+    Event,
+    normalise_event_name,
+    parse_line,
+    read_raw_lines,
+)
 from .sessions import is_activity
 from .timeutil import local_date
 
@@ -33,6 +39,25 @@ def _listed_ids(rows: list[dict[str, str]], column: str) -> set[str]:
     return values
 
 
+def event_name_aliases(rows: list[dict[str, str]]) -> dict[str, str]:
+    """Seed event_name_aliases as {normalised raw_name: canonical_name}.
+
+    Interpretation: raw_name is normalised like a track name (section 2) before matching,
+    so "Hidden Dir" maps hidden_dir; a raw_name that normalises to empty is ignored.
+    canonical_name is used as written (trimmed). When several rows share a normalised
+    raw_name, the smallest canonical_name (Python string order) wins."""
+    aliases: dict[str, str] = {}
+    for row in rows:
+        raw_name = normalise_event_name(row.get("raw_name") or "")
+        if not raw_name:
+            continue
+        canonical_name = (row.get("canonical_name") or "").strip()
+        if raw_name in aliases:
+            canonical_name = min(aliases[raw_name], canonical_name)
+        aliases[raw_name] = canonical_name
+    return aliases
+
+
 def event_to_dict(event: Event) -> dict[str, Any]:
     """A shallow dict of an accepted event (for debugging and other tests)."""
     return {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
@@ -50,11 +75,7 @@ def compute_all(
     vars_ = resolve_vars(vars)
     seeds = seeds or {}
     tz = vars_["reporting_timezone"]
-    aliases = {
-        (row.get("raw_name") or "").strip(): (row.get("canonical_name") or "").strip()
-        for row in seeds.get("event_name_aliases", [])
-        if (row.get("raw_name") or "").strip()
-    }
+    aliases = event_name_aliases(seeds.get("event_name_aliases", []))
 
     # Sections 2 and 3: parse every raw line; accepted, rejected, then duplicates.
     raw_lines = read_raw_lines(events_dir)

@@ -28,6 +28,8 @@
     '$.context.campaign.term', '$.context.campaign.content',
     '$.context.userAgent', '$.context.ip', '$.context.locale', '$.context.device.type',
     '$.properties', '$.traits',
+    '$.properties.order_id', '$.properties.orderId', '$.properties.transaction_id',
+    '$.properties.experiment_name', '$.properties.variant',
 ] -%}
 
 with
@@ -127,21 +129,28 @@ scalars as (
         coalesce(
             {{ json_scalar_text('json_values[31]') }}, {{ json_scalar_text('json_values[32]') }}
         ) as page_title,
-        {{ json_scalar_text('json_values[33]') }} as campaign_source,
-        {{ json_scalar_text('json_values[34]') }} as campaign_medium,
-        {{ json_scalar_text('json_values[35]') }} as campaign_name,
-        {{ json_scalar_text('json_values[36]') }} as campaign_term,
-        {{ json_scalar_text('json_values[37]') }} as campaign_content,
+        {{ json_scalar_text('json_values[33]', 'raw_line', 'source', nested=true) }} as campaign_source,
+        {{ json_scalar_text('json_values[34]', 'raw_line', 'medium', nested=true) }} as campaign_medium,
+        {{ json_scalar_text('json_values[35]', 'raw_line', 'name', nested=true) }} as campaign_name,
+        {{ json_scalar_text('json_values[36]', 'raw_line', 'term', nested=true) }} as campaign_term,
+        {{ json_scalar_text('json_values[37]', 'raw_line', 'content', nested=true) }} as campaign_content,
         {{ json_scalar_text('json_values[38]') }} as user_agent,
         {{ json_scalar_text('json_values[39]') }} as raw_ip,
         {{ json_scalar_text('json_values[40]') }} as locale,
-        lower({{ json_scalar_text('json_values[41]') }}) as context_device_type,
+        {{ lower_text(json_scalar_text('json_values[41]', 'raw_line', 'type', nested=true)) }} as context_device_type,
         case
             when json_type(json_values[42]) = 'OBJECT' then json_values[42]::varchar
         end as properties,
         case
             when json_type(json_values[43]) = 'OBJECT' then json_values[43]::varchar
-        end as traits_object
+        end as traits_object,
+        coalesce(
+            {{ json_scalar_text('json_values[44]', 'raw_line', 'order_id', nested=true) }},
+            {{ json_scalar_text('json_values[45]', 'raw_line', 'orderId', nested=true) }},
+            {{ json_scalar_text('json_values[46]', 'raw_line', 'transaction_id', nested=true) }}
+        ) as order_key,
+        {{ json_scalar_text('json_values[47]', 'raw_line', 'experiment_name', nested=true) }} as experiment_name,
+        {{ json_scalar_text('json_values[48]', 'raw_line', 'variant', nested=true) }} as experiment_variant
     from extracted
 
 ),
@@ -151,7 +160,7 @@ resolved_names as (
     select
         *,
         coalesce(message_id_camel, message_id_snake, event_id_flat, id_field, md5(raw_line)) as event_id,
-        coalesce(lower(type_text), 'track') as event_type,
+        coalesce({{ lower_text('type_text') }}, 'track') as event_type,
         {{ normalize_event_name('coalesce(event_field, event_name_field)') }} as track_event_name,
         coalesce(user_id_camel, user_id_snake) as user_id,
         coalesce(anonymous_id_camel, anonymous_id_snake, device_id) as anonymous_id,
@@ -246,7 +255,10 @@ final as (
         locale,
         context_device_type,
         properties,
-        case when event_type = 'identify' then traits_object end as traits
+        case when event_type = 'identify' then traits_object end as traits,
+        order_key,
+        experiment_name,
+        experiment_variant
     from judged
 
 )
