@@ -70,17 +70,19 @@
             ~ ' as targets where targets.is_whole_person and targets.identifier_type = ' ~ identity_map ~ '.identifier_type'
             ~ ' and targets.identifier = ' ~ identity_map ~ '.identifier)') -%}
     {%- endif -%}
-    {%- do statements.append('delete from ' ~ ref('int_user_merges')
-        ~ ' where user_id in (select identifier from ' ~ targets ~ " where identifier_type = 'user_id')"
-        ~ ' or canonical_user_id in (select identifier from ' ~ targets ~ " where identifier_type = 'user_id')") -%}
-    {#- tombstones: a token per identifier of each person removed whole, so later files of theirs go too -#}
+    {#- tombstones: a token per identifier of each person removed whole, so later files of theirs go too; a user id that had been merged into another is marked, its alias slot stays taken -#}
     {%- set tombstones = ref('int_deleted_identifiers') -%}
     {%- do statements.append('insert into ' ~ tombstones ~ ' (identifier_type, identifier_token, purge_seq)'
-        ~ ' select distinct identifier_type, ' ~ identifier_tombstone('identifier_type', 'identifier')
-        ~ ', (select max(load_seq) from ' ~ ref('base_events__files') ~ ') from ' ~ targets
+        ~ ' select distinct case when identifier_type = ' ~ "'user_id'" ~ ' and identifier in (select user_id from '
+        ~ ref('int_user_merges') ~ ') then ' ~ "'merged_user_id'" ~ ' else identifier_type end, '
+        ~ identifier_tombstone('identifier_type', 'identifier')
+        ~ ', ' ~ run_seq() ~ ' from ' ~ targets
         ~ ' where is_whole_person and ' ~ identifier_tombstone('identifier_type', 'identifier')
         ~ ' not in (select identifier_token from ' ~ tombstones ~ ')') -%}
 
+    {%- do statements.append('delete from ' ~ ref('int_user_merges')
+        ~ ' where user_id in (select identifier from ' ~ targets ~ " where identifier_type = 'user_id')"
+        ~ ' or canonical_user_id in (select identifier from ' ~ targets ~ " where identifier_type = 'user_id')") -%}
     {#- landed and parsed lines: every line of a deleted event (duplicates included), and rejected lines naming a listed id -#}
     {%- set parsed = ref('base_events__parsed') -%}
     {%- set deleted_event_ids -%}

@@ -87,7 +87,7 @@ final as (
         {%- else -%}
             cast(null as {{ dbt.type_string() }}) as previous_person_id,
         {%- endif %}
-        (select max(load_seq) from {{ ref('base_events__files') }}) as stitched_seq
+        {{ run_seq() }} as stitched_seq
     from stitched
     {% if is_incremental() -%}
         left join {{ this }} as previous_rows

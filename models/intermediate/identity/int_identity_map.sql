@@ -3,6 +3,10 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['identifier_type', 'identifier'],
+        post_hook=[
+            "delete from {{ this }} where not exists (select 1 from {{ ref('int_identity_resolved') }} as resolved
+            where resolved.identifier_type = {{ this }}.identifier_type and resolved.identifier = {{ this }}.identifier)",
+        ],
     )
 }}
 
@@ -12,7 +16,8 @@
     every run (it is small next to the events), after deletion requests are applied, but
     an incremental run writes only the identifiers that are new or changed person, with
     the person they had before, so the events of exactly those identifiers are re-keyed
-    downstream.
+    downstream. Identifiers no longer seen on any accepted event (a duplicate line that
+    won with other ids, or a deletion) are removed by the post-hook.
 -#}
 
 -- depends_on: {{ ref('int_privacy_purge') }}
@@ -42,7 +47,7 @@ final as (
         {%- else -%}
             cast(null as {{ dbt.type_string() }}) as previous_person_id,
         {%- endif %}
-        (select max(load_seq) from {{ ref('base_events__files') }}) as changed_seq
+        {{ run_seq() }} as changed_seq
     from mapped
     {% if is_incremental() -%}
         left join {{ this }} as previous_map

@@ -27,9 +27,11 @@ events as (
 
 tombstones as (
 
-    select identifier_token
+    select
+        identifier_type,
+        identifier_token
     from {{ ref('int_deleted_identifiers') }}
-    where identifier_type = 'user_id'
+    where identifier_type in ('user_id', 'merged_user_id')
 
 ),
 
@@ -60,7 +62,14 @@ merge_aliases as (
     from events
     inner join known_user_ids
         on events.previous_id = known_user_ids.user_id
-    where events.event_type = 'alias'
+    left join tombstones as merged_tombstones
+        on
+            {{ identifier_tombstone("'user_id'", 'events.previous_id') }} = merged_tombstones.identifier_token
+            and merged_tombstones.identifier_type = 'merged_user_id'
+    where
+        events.event_type = 'alias'
+        {#- a deleted user that had been merged into another keeps its slot taken -#}
+        and merged_tombstones.identifier_token is null
 
 ),
 

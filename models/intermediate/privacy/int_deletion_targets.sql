@@ -64,7 +64,8 @@ tombstoned_identities as (
     from identities
     inner join tombstones
         on
-            identities.identifier_type = tombstones.identifier_type
+            identities.identifier_type
+            = case when tombstones.identifier_type = 'merged_user_id' then 'user_id' else tombstones.identifier_type end
             and {{ identifier_tombstone('identities.identifier_type', 'identities.identifier') }}
             = tombstones.identifier_token
 

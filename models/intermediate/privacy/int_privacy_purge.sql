@@ -73,7 +73,8 @@ final as (
 
     select
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as purged_at,
-        (select max(load_seq) from {{ ref('base_events__files') }}) as purge_seq,
+        {{ run_seq() }} as purge_seq,
+        (select max(load_seq) from {{ ref('base_events__lines') }}) as landed_through_load_seq,
         (select coalesce(sum(1 + duplicate_count), 0) from deleted_events)
         + (select count(*) from deleted_rejected) as deleted_lines
 

@@ -29,7 +29,7 @@ changed_event_ids as (
 
     select distinct event_id
     from parsed_lines
-    where load_seq > (select coalesce(max(staged_seq), 0) from {{ this }})
+    where load_seq > (select coalesce(max(parsed_through_load_seq), 0) from {{ this }})
 
 ),
 
@@ -97,7 +97,8 @@ final as (
         file,
         line_number,
         load_seq,
-        (select max(load_seq) from {{ ref('base_events__files') }}) as staged_seq
+        {{ run_seq() }} as staged_seq,
+        (select max(load_seq) from {{ ref('base_events__parsed') }}) as parsed_through_load_seq
     from ranked
     where line_rank = 1
 

@@ -74,6 +74,17 @@ def model(dbt, session):
     files = dbt.ref("base_events__files")
     if dbt.is_incremental:
         watermark = session.sql(f"select coalesce(max(load_seq), 0) from {dbt.this}").fetchone()[0]
+        # deletion requests remove landed lines, so this table alone cannot tell which files
+        # were landed: the purge log records how far landing had got when it removed them
+        purge_log = dbt.config.get("purge_log_relation")
+        if purge_log and session.sql(
+            "select count(*) from information_schema.tables "
+            f"where table_schema = '{dbt.this.schema}' and table_name = '{purge_log}'"
+        ).fetchone()[0]:
+            purged_through = session.sql(
+                f"select coalesce(max(landed_through_load_seq), 0) from {dbt.this.schema}.{purge_log}"
+            ).fetchone()[0]
+            watermark = max(watermark, purged_through)
         files = files.filter(f"load_seq > {int(watermark)}")
     pending = files.order("file").project("file, load_seq").fetchall()
 
