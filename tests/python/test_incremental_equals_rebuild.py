@@ -31,6 +31,7 @@ BOOKKEEPING_COLUMNS = {
     "_batch_seq",
     "file_modified_at",
     "staged_seq",
+    "parsed_through_load_seq",
 }
 # Logs of the runs themselves: they differ between one run and several by design.
 RUN_LOG_TABLES = {"base_events__files", "int_person_changes", "int_privacy_purge"}
