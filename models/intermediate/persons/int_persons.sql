@@ -139,22 +139,15 @@ latest_traits as (
 
 ),
 
-traits_hashed as (
+trait_texts as (
 
-    {#- SPEC §11: email-like string values are trimmed, lowercased and stored as SHA-256 hex -#}
+    {#- email-like values were already hashed in stg_events (SPEC §11); strings re-escaped canonically -#}
     select
         person_id,
         trait_key,
         case
-            when {{ json_kind('trait_value') }} != 'string' then cast(trait_value as {{ dbt.type_string() }})
-            {% if not var('keep_emails') -%}
-                when {{ regex_contains(json_string_value('trait_value'), "'[^@\\s]+@[^@\\s]+\\.[^@\\s]+'") }}
-                    then {{ json_string_literal(
-                        "sha256(lower(regexp_replace(" ~ json_string_value('trait_value')
-                        ~ ", '^[ \\t\\r\\n\\f\\v]+|[ \\t\\r\\n\\f\\v]+$', '', 'g')))"
-                    ) }}
-            {% endif -%}
-            else {{ json_string_literal(json_string_value('trait_value')) }}
+            when {{ json_kind('trait_value') }} = 'string' then {{ json_string_literal(json_string_value('trait_value')) }}
+            else cast(trait_value as {{ dbt.type_string() }})
         end as trait_json
     from latest_traits
 
@@ -166,7 +159,7 @@ person_traits as (
         person_id,
         '{' || string_agg({{ json_string_literal('trait_key') }} || ':' || trait_json, ',' order by trait_key) || '}'
             as traits
-    from traits_hashed
+    from trait_texts
     group by person_id
 
 ),

@@ -62,45 +62,75 @@ ranked as (
 
 ),
 
+kept_lines as (
+
+    select * from ranked
+    where line_rank = 1
+
+),
+
+protected_traits as (
+
+    {#-
+        SPEC §11: email-like top-level trait values are stored hashed from here on.
+        Only objects holding an '@' are rebuilt (entries in their original order,
+        repeated keys kept); every other traits object passes through as it came.
+    -#}
+    select
+        kept_lines.event_id,
+        '{' || string_agg(
+            {{ json_string_literal('trait_entries.key') }} || ':'
+            || {{ protect_email_trait('trait_entries.value') }},
+            ','
+            order by trait_entries.id
+        ) || '}' as traits
+    from kept_lines
+    cross join {{ json_object_entries('kept_lines.traits') }} as trait_entries
+    where kept_lines.traits like '%@%'
+    group by kept_lines.event_id
+
+),
+
 final as (
 
     select
-        event_id,
-        event_type,
-        event_name,
-        user_id,
-        anonymous_id,
-        previous_id,
-        occurred_at,
-        received_at,
-        client_session_id,
-        page_url,
-        page_path,
-        referrer,
-        referrer_host,
-        page_title,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        utm_term,
-        utm_content,
-        user_agent,
-        ip_truncated,
-        locale,
-        context_device_type,
-        properties,
-        traits,
-        order_key,
-        experiment_name,
-        experiment_variant,
-        line_count - 1 as duplicate_count,
-        file,
-        line_number,
-        load_seq,
+        kept_lines.event_id,
+        kept_lines.event_type,
+        kept_lines.event_name,
+        kept_lines.user_id,
+        kept_lines.anonymous_id,
+        kept_lines.previous_id,
+        kept_lines.occurred_at,
+        kept_lines.received_at,
+        kept_lines.client_session_id,
+        kept_lines.page_url,
+        kept_lines.page_path,
+        kept_lines.referrer,
+        kept_lines.referrer_host,
+        kept_lines.page_title,
+        kept_lines.utm_source,
+        kept_lines.utm_medium,
+        kept_lines.utm_campaign,
+        kept_lines.utm_term,
+        kept_lines.utm_content,
+        kept_lines.user_agent,
+        kept_lines.ip_truncated,
+        kept_lines.locale,
+        kept_lines.context_device_type,
+        kept_lines.properties,
+        coalesce(protected_traits.traits, kept_lines.traits) as traits,
+        kept_lines.order_key,
+        kept_lines.experiment_name,
+        kept_lines.experiment_variant,
+        kept_lines.line_count - 1 as duplicate_count,
+        kept_lines.file,
+        kept_lines.line_number,
+        kept_lines.load_seq,
         {{ run_seq() }} as staged_seq,
         (select max(load_seq) from {{ ref('base_events__parsed') }}) as parsed_through_load_seq
-    from ranked
-    where line_rank = 1
+    from kept_lines
+    left join protected_traits
+        on kept_lines.event_id = protected_traits.event_id
 
 )
 
