@@ -12,9 +12,14 @@ import duckdb
 from dbt_harness import DbtProject
 from product_analytics_tools.generator import GeneratorConfig, generate
 
+RAW_LINE_TABLES = ("base_events__lines", "base_events__parsed", "stg_events_rejected")
 
-def _all_text_values(database: Path) -> list[tuple[str, str, str]]:
-    """(table, column, value) for every text value of every table and view."""
+
+def _all_text_values(
+    database: Path, skipped_lines: set[tuple[str, int]]
+) -> list[tuple[str, str, str]]:
+    """(table, column, value) for every text value of every table and view, leaving out
+    the raw-line rows of the lines in `skipped_lines` (file, line_number)."""
     found = []
     with duckdb.connect(str(database), read_only=True) as connection:
         columns = connection.execute(
@@ -22,10 +27,14 @@ def _all_text_values(database: Path) -> list[tuple[str, str, str]]:
             "where data_type = 'VARCHAR' and table_schema = 'main'"
         ).fetchall()
         for table, column in columns:
-            for (value,) in connection.execute(
-                f'select distinct "{column}" from "{table}" where "{column}" is not null'
-            ).fetchall():
-                found.append((table, column, value))
+            rows = connection.execute(
+                f'select "{column}", '
+                + ("file, line_number" if table in RAW_LINE_TABLES else "null, null")
+                + f' from "{table}" where "{column}" is not null'
+            ).fetchall()
+            for value, file, line_number in rows:
+                if (file, line_number) not in skipped_lines:
+                    found.append((table, column, value))
     return found
 
 
@@ -50,11 +59,11 @@ def test_deleted_person_leaves_no_trace(tmp_path: Path) -> None:
         if row["person_id"] == target["person_id"]
     ]
     assert len(identifiers) >= 2
-    anonymous_ids = [
+    anonymous_ids = sorted(
         row["identifier"]
         for row in project.rows("int_identity_map")
         if row["person_id"] == target["person_id"] and row["identifier_type"] == "anonymous_id"
-    ]
+    )
     raw_lines_before = {
         row["metric"]: row["value"] for row in project.rows("fct_ingestion_reconciliation")
     }
@@ -67,10 +76,17 @@ def test_deleted_person_leaves_no_trace(tmp_path: Path) -> None:
     )
     project.build(vars_)
 
+    # SPEC §11: a rejected line belongs to no person; it goes when it names a listed id as a
+    # JSON string. A rejected line naming only another id of the person stays, and so do
+    # its raw-line rows; every other row must be free of the person.
+    listed = f'"{anonymous_ids[0]}"'
+    rejected_after = project.rows("stg_events_rejected")
+    assert not [row for row in rejected_after if listed in row["raw_line"]]
+    kept_rejected = {(row["file"], row["line_number"]) for row in rejected_after}
     secrets = {target["person_id"], *identifiers}
     leaks = [
         (table, column, value)
-        for table, column, value in _all_text_values(project.database)
+        for table, column, value in _all_text_values(project.database, kept_rejected)
         if any(secret == value or f'"{secret}"' in value for secret in secrets)
         and table != "deletion_requests"
     ]
