@@ -40,3 +40,10 @@
 {% macro duckdb__json_string_value(json_value) -%}
     json_extract_string({{ json_value }}, '$')
 {%- endmacro %}
+
+{#- Aggregate: the text of a JSON object built from one row per entry, `key_text` (text, escaped here) and `value_json` (JSON text), entries ordered by `order_by_clause` (repeated keys are kept). -#}
+{% macro json_object_from_entries(key_text, value_json, order_by_clause) -%}
+    '{' || {{ dbt.listagg(
+        product_analytics.json_string_literal(key_text) ~ " || ':' || " ~ value_json, "','", order_by_clause
+    ) }} || '}'
+{%- endmacro %}

@@ -157,8 +157,7 @@ person_traits as (
 
     select
         person_id,
-        '{' || string_agg({{ json_string_literal('trait_key') }} || ':' || trait_json, ',' order by trait_key) || '}'
-            as traits
+        {{ json_object_from_entries('trait_key', 'trait_json', 'order by trait_key') }} as traits
     from trait_texts
     group by person_id
 

@@ -78,12 +78,11 @@ protected_traits as (
     -#}
     select
         kept_lines.event_id,
-        '{' || string_agg(
-            {{ json_string_literal('trait_entries.key') }} || ':'
-            || {{ protect_email_trait('trait_entries.value') }},
-            ','
-            order by trait_entries.id
-        ) || '}' as traits
+        {{ json_object_from_entries(
+            'trait_entries.key',
+            protect_email_trait('trait_entries.value'),
+            'order by trait_entries.id'
+        ) }} as traits
     from kept_lines
     cross join {{ json_object_entries('kept_lines.traits') }} as trait_entries
     where kept_lines.traits like '%@%'
