@@ -1,7 +1,8 @@
 {#-
     SPEC §3 and §11: every raw line ends in exactly one of accepted, duplicate, rejected
-    or deleted. Checks fct_ingestion_reconciliation against the parsed lines counted
-    directly; returns a row for each broken equation.
+    or deleted. Checks fct_ingestion_reconciliation against the staging models counted
+    another way: accepted events and their duplicate counts (stg_events), rejected lines
+    (stg_events_rejected); returns a row for each broken equation.
 -#}
 
 with
@@ -18,13 +19,19 @@ reconciliation as (
 
 ),
 
-parsed as (
+events as (
 
     select
-        count(*) as parsed_lines,
-        sum(case when reject_reason is null then 1 else 0 end) as accepted_lines,
-        sum(case when reject_reason is not null then 1 else 0 end) as rejected_lines
-    from {{ ref('base_events__parsed') }}
+        count(*) as accepted_events,
+        coalesce(sum(duplicate_count), 0) as duplicate_lines
+    from {{ ref('stg_events') }}
+
+),
+
+rejected as (
+
+    select count(*) as rejected_lines
+    from {{ ref('stg_events_rejected') }}
 
 ),
 
@@ -40,29 +47,29 @@ checks as (
     union all
 
     select
-        'accepted + duplicates = accepted parsed lines' as equation,
-        reconciliation.accepted + reconciliation.duplicates as left_side,
-        parsed.accepted_lines as right_side
+        'accepted = events of stg_events' as equation,
+        reconciliation.accepted as left_side,
+        events.accepted_events as right_side
     from reconciliation
-    cross join parsed
+    cross join events
 
     union all
 
     select
-        'rejected = rejected parsed lines' as equation,
+        'duplicates = duplicate counts of stg_events' as equation,
+        reconciliation.duplicates as left_side,
+        events.duplicate_lines as right_side
+    from reconciliation
+    cross join events
+
+    union all
+
+    select
+        'rejected = lines of stg_events_rejected' as equation,
         reconciliation.rejected as left_side,
-        parsed.rejected_lines as right_side
+        rejected.rejected_lines as right_side
     from reconciliation
-    cross join parsed
-
-    union all
-
-    select
-        'raw - deleted = parsed lines' as equation,
-        reconciliation.raw_lines - reconciliation.deleted as left_side,
-        parsed.parsed_lines as right_side
-    from reconciliation
-    cross join parsed
+    cross join rejected
 
 )
 

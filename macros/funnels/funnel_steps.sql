@@ -64,38 +64,3 @@
     where 1 = 0
     {%- endfor %}
 {%- endmacro %}
-
-{#- SQL expression: the window W in microseconds of the funnel named by `funnel_name` (null for an unknown funnel). -#}
-{% macro funnel_window_us_of(funnel_name) -%}
-    {%- if var('funnels') | length > 0 -%}
-        case {{ funnel_name }}
-            {%- for funnel in var('funnels') %}
-            when '{{ funnel.name | replace("'", "''") }}'
-                then cast({{ product_analytics.funnel_window_us(funnel) }} as bigint)
-            {%- endfor %}
-        end
-    {%- else -%}
-        cast(null as bigint)
-    {%- endif -%}
-{%- endmacro %}
-
-{#-
-    Post-hook of fct_funnel_entries: is_window_complete (entered_at + W < data end) depends
-    on the data end, which moves with every run, so rows of untouched persons whose flag
-    changed are updated in place (and only those rows are written).
--#}
-{% macro refresh_funnel_window_complete() -%}
-    {%- if is_incremental() -%}
-        update {{ this }}
-        set is_window_complete = not is_window_complete
-        where is_window_complete <> coalesce(
-            {{ product_analytics.epoch_microseconds('entered_at') }}
-            + {{ product_analytics.funnel_window_us_of('funnel_name') }}
-            < (
-                select {{ product_analytics.epoch_microseconds('max(occurred_at)') }}
-                from {{ ref('int_events_stitched') }}
-            ),
-            false
-        )
-    {%- endif -%}
-{%- endmacro %}

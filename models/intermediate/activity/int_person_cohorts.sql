@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['person_id'])) }}
 
 {#-
     One row per person with activity or a cohort event: their first active local day and
@@ -31,7 +23,7 @@ person_days as (
         person_id,
         activity_date
     from {{ ref('int_person_days') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -44,9 +36,7 @@ cohort_events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_in_list('event_name', cohort_events) }}
-    {% if is_incremental() -%}
-            and person_id in ({{ touched_persons() }})
-        {%- endif %}
+    and {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -88,7 +78,8 @@ final as (
         person_id,
         first_active_date,
         cohort_date,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from persons_with_cohort
 
 )

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['person_id', 'activity_date'])) }}
 
 {#-
     One row per person and local day (var `reporting_timezone`) with an activity event
@@ -23,9 +15,7 @@ activity_events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_activity_event() }}
-    {% if is_incremental() -%}
-            and person_id in ({{ touched_persons() }})
-        {%- endif %}
+    and {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -43,7 +33,8 @@ final as (
     select distinct
         person_id,
         activity_date,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from localized
 
 )

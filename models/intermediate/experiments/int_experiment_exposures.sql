@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['person_id', 'experiment_name'])) }}
 
 {#
     One row per person and experiment they were exposed to (SPEC §10). Exposures: events
@@ -36,7 +28,7 @@ events as (
         experiment_name,
         experiment_variant
     from {{ ref('int_events_stitched') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -165,7 +157,8 @@ final as (
         person_experiments_configured.control_variant,
         conversions.converted_at,
         conversions.converted_at is not null as is_converted,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_experiments_configured.person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from person_experiments_configured
     left join conversions
         on

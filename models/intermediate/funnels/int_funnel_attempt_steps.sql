@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['funnel_name', 'start_event_id', 'step_number'])) }}
 
 {#-
     SPEC §7: one row per funnel attempt and reached step. An attempt starts at every
@@ -40,9 +32,7 @@ events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_in_list('event_name', funnel_step_events()) }}
-    {% if is_incremental() -%}
-            and person_id in ({{ touched_persons() }})
-        {%- endif %}
+    and {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -159,7 +149,8 @@ final as (
         event_id,
         occurred_at,
         cast(microseconds_from_previous as bigint) as microseconds_from_previous,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from reached_steps
 
 )

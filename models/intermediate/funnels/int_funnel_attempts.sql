@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['funnel_name', 'start_event_id'])) }}
 
 {#-
     SPEC §7: one row per funnel attempt (a person's step-1 event), with its reach, its
@@ -27,7 +19,7 @@ attempt_steps as (
         step_number,
         occurred_at
     from {{ ref('int_funnel_attempt_steps') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -122,7 +114,8 @@ final as (
         is_converted,
         rank_in_entry_date = 1 as is_counted_in_entry_date,
         rank_in_person = 1 as is_counted_for_person,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from attempts_ranked
 
 )

@@ -1,17 +1,21 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='rebuild',
         unique_key='event_id',
+        removes_keys=true,
+        **product_analytics.partitioning('_person_bucket'),
     )
 }}
 
 {#-
     Every accepted event with its person (SPEC §4): the person of its user_id when it has
     one, else the person of its anonymous_id. Retroactive: when an identifier changes
-    person, all its events are re-keyed. An incremental run rewrites only new or replaced
-    events and the events of identifiers that changed person, and records on each
-    rewritten row the person it had before (`previous_person_id`).
+    person, all its events are re-keyed. An incremental run rewrites only new or
+    re-decided events and the events of identifiers that changed person, recording on
+    each rewritten row the bucket of the person it had before (`_previous_person_bucket`),
+    so that int_person_changes names both buckets. After a run that deleted stored events
+    every event is stitched again and the deleted ones are dropped.
 -#}
 
 with
@@ -22,27 +26,36 @@ identity_map as (
         identifier_type,
         identifier,
         person_id,
-        changed_seq
+        _run_seq
     from {{ ref('int_identity_map') }}
 
 ),
 
 {% if is_incremental() -%}
-watermark as (
+    previous_events as (
 
-    select coalesce(max(stitched_seq), 0) as stitched_seq from {{ this }}
+        select
+            event_id,
+            _person_bucket
+        from {{ this }}
 
-),
+    ),
 
-changed_identifiers as (
+    watermark as (
 
-    select
-        identifier_type,
-        identifier
-    from identity_map
-    where changed_seq > (select stitched_seq from watermark)
+        select coalesce(max(_run_seq), 0) as _run_seq from {{ this }}
 
-),
+    ),
+
+    changed_identifiers as (
+
+        select
+            identifier_type,
+            identifier
+        from identity_map
+        where _run_seq > (select watermark._run_seq from watermark)
+
+    ),
 {%- endif %}
 
 events as (
@@ -50,12 +63,15 @@ events as (
     select * from {{ ref('stg_events') }}
     {% if is_incremental() -%}
         where
-            staged_seq > (select stitched_seq from watermark)
+            {{ stored_events_deleted_since_last_run() }}
+            or _run_seq > (select watermark._run_seq from watermark)
             or user_id in (
-                select identifier from changed_identifiers where identifier_type = 'user_id'
+                select changed_identifiers.identifier from changed_identifiers
+                where changed_identifiers.identifier_type = 'user_id'
             )
             or anonymous_id in (
-                select identifier from changed_identifiers where identifier_type = 'anonymous_id'
+                select changed_identifiers.identifier from changed_identifiers
+                where changed_identifiers.identifier_type = 'anonymous_id'
             )
     {%- endif %}
 
@@ -81,17 +97,41 @@ stitched as (
 final as (
 
     select
-        stitched.*,
+        {%- for column in stg_event_columns() %}
+            stitched.{{ column }},
+        {%- endfor %}
+        stitched.person_id,
+        {{ person_bucket('stitched.person_id') }} as _person_bucket,
         {% if is_incremental() -%}
-            previous_rows.person_id as previous_person_id,
+            previous_events._person_bucket as _previous_person_bucket,
         {%- else -%}
-            cast(null as {{ dbt.type_string() }}) as previous_person_id,
+            cast(null as {{ dbt.type_int() }}) as _previous_person_bucket,
         {%- endif %}
-        {{ run_seq() }} as stitched_seq
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq,
+        false as _is_removed
     from stitched
     {% if is_incremental() -%}
-        left join {{ this }} as previous_rows
-            on stitched.event_id = previous_rows.event_id
+        left join previous_events
+            on stitched.event_id = previous_events.event_id
+    {%- endif %}
+
+    {% if is_incremental() -%}
+        union all
+
+        {# events no longer accepted (deleted): looked for only after a run that deleted stored events #}
+        select
+            {%- for column in stg_event_columns() %}
+                {% if column == 'event_id' %}previous_events.event_id{% else %}null{% endif %} as {{ column }},
+            {%- endfor %}
+            cast(null as {{ dbt.type_string() }}) as person_id,
+            cast(null as {{ dbt.type_int() }}) as _person_bucket,
+            previous_events._person_bucket as _previous_person_bucket,
+            cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq,
+            true as _is_removed
+        from previous_events
+        where
+            {{ stored_events_deleted_since_last_run() }}
+            and previous_events.event_id not in (select stg_events.event_id from {{ ref('stg_events') }} as stg_events)
     {%- endif %}
 
 )

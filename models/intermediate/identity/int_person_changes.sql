@@ -1,16 +1,17 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['person_id', 'change_seq'],
+        incremental_strategy='rebuild',
+        unique_key='_person_bucket',
     )
 }}
 
 {#-
-    Log of persons touched by each run (SPEC §9): the persons of rewritten events and
-    the persons those events left. Person-level models recompute the persons logged
-    after the sequence they last processed; the log is append-only, so a model that
-    skipped runs catches up on every person it missed.
+    The change log of persons (SPEC §9): one row per bucket of persons (person_bucket)
+    with the last run that touched one of its persons: the buckets of the events
+    int_events_stitched rewrote, and of the persons those events left. Person-level
+    models rebuild the buckets changed after their own latest run (macros/incremental),
+    so a model that missed runs catches up. It names buckets, never persons.
 -#}
 
 with
@@ -18,31 +19,34 @@ with
 rewritten_events as (
 
     select
-        person_id,
-        previous_person_id,
-        stitched_seq
+        _person_bucket,
+        _previous_person_bucket
     from {{ ref('int_events_stitched') }}
     {% if is_incremental() -%}
-        where stitched_seq > (select coalesce(max(change_seq), 0) from {{ this }})
+        where _run_seq > (select coalesce(max(changes._run_seq), 0) from {{ this }} as changes)
     {%- endif %}
 
 ),
 
-touched as (
+touched_buckets as (
 
-    select
-        person_id,
-        stitched_seq as change_seq
-    from rewritten_events
+    select _person_bucket from rewritten_events
+    where _person_bucket is not null
 
     union
 
+    select _previous_person_bucket as _person_bucket from rewritten_events
+    where _previous_person_bucket is not null
+
+),
+
+final as (
+
     select
-        previous_person_id as person_id,
-        stitched_seq as change_seq
-    from rewritten_events
-    where previous_person_id is not null
+        _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
+    from touched_buckets
 
 )
 
-select * from touched
+select * from final

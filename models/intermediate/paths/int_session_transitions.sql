@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['session_id', 'from_event', 'to_event'])) }}
 
 {#
     Event-to-event steps within each session (SPEC §10): activity events in session
@@ -26,7 +18,7 @@ session_events as (
         event_name,
         event_number_in_session
     from {{ ref('int_events_sessionized') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -97,7 +89,8 @@ final as (
         from_event,
         to_event,
         count(*) as transitions,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from steps
     group by session_id, person_id, from_event, to_event
 

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['person_id'])) }}
 
 with
 
@@ -18,7 +10,7 @@ identity_map as (
         person_id,
         canonical_user_id
     from {{ ref('int_identity_map') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -32,7 +24,7 @@ events as (
         occurred_at,
         traits
     from {{ ref('int_events_stitched') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -46,7 +38,7 @@ sessions as (
         utm_medium,
         utm_campaign
     from {{ ref('int_sessions') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -56,7 +48,7 @@ person_days as (
         person_id,
         activity_date
     from {{ ref('int_person_days') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -181,7 +173,8 @@ final as (
         coalesce(session_summary.sessions, 0) as sessions,
         coalesce(active_days.active_days, 0) as active_days,
         person_traits.traits,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('identities.person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from identities
     inner join seen
         on identities.person_id = seen.person_id

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['event_id'])) }}
 
 {#
     One row per accepted order event (SPEC §8: events named in var `order_events`), parsed:
@@ -27,7 +19,7 @@ events as (
         properties,
         order_key
     from {{ ref('int_events_stitched') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -44,7 +36,7 @@ sessionized as (
         event_id,
         session_id
     from {{ ref('int_events_sessionized') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -79,7 +71,8 @@ final as (
         {{ to_local_date('events_parsed.occurred_at') }} as order_date,
         events_parsed.currency,
         events_parsed.amount,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from events_parsed
     left join sessionized
         on events_parsed.event_id = sessionized.event_id

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['person_id', 'month_start'])) }}
 
 {#
     A person's MRR at the end of each local month in which it may change (SPEC §8): one
@@ -30,7 +22,7 @@ subscription_events as (
         event_date,
         mrr_after
     from {{ ref('int_subscription_events') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -75,7 +67,8 @@ final as (
             ),
             0
         ) = 1 as was_positive_before,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from month_end_values
 
 )

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['event_id'])) }}
 
 {#
     One row per accepted refund event that counts (SPEC §8): named in var `refund_events`,
@@ -29,7 +21,7 @@ events as (
         properties,
         order_key
     from {{ ref('int_events_stitched') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -68,7 +60,8 @@ final as (
         {{ to_local_date('occurred_at') }} as refund_date,
         currency,
         amount,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from events_parsed
     where
         order_id is not null

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['event_id'])) }}
 
 {#
     One row per subscription event that sets a person's MRR (SPEC §8): events named in var
@@ -29,7 +21,7 @@ events as (
         occurred_at,
         properties
     from {{ ref('int_events_stitched') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -66,7 +58,8 @@ final as (
         {{ to_local_date('occurred_at') }} as event_date,
         is_cancel,
         mrr_after,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from events_valued
     where mrr_after is not null
 

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['event_id'])) }}
 
 {#-
     Activity events (SPEC §5) with their session. Per person, in (occurred_at, event_id)
@@ -32,9 +24,7 @@ activity_events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_activity_event() }}
-    {% if is_incremental() -%}
-            and person_id in ({{ touched_persons() }})
-        {%- endif %}
+    and {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -104,7 +94,8 @@ final as (
         occurred_at,
         event_number_in_session,
         session_first_event_id,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from sessions_assigned
 
 )

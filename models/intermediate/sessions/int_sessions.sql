@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(**product_analytics.person_level(grain=['session_id'])) }}
 
 with
 
@@ -19,7 +11,7 @@ sessionized as (
         event_number_in_session,
         session_first_event_id
     from {{ ref('int_events_sessionized') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -41,7 +33,7 @@ events as (
         user_agent,
         context_device_type
     from {{ ref('int_events_stitched') }}
-    {{ where_person_touched() }}
+    where {{ in_rebuilt_buckets() }}
 
 ),
 
@@ -217,7 +209,8 @@ final as (
         sessions_joined.is_engaged,
         not sessions_joined.is_engaged as is_bounce,
         sessions_joined.first_event_id,
-        {{ current_batch_seq() }} as _batch_seq
+        {{ person_bucket('person_id') }} as _person_bucket,
+        cast({{ run_seq() }} as {{ dbt.type_bigint() }}) as _run_seq
     from sessions_joined
     left join channels
         on sessions_joined.session_id = channels.session_id

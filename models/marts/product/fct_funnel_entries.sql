@@ -1,20 +1,11 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        pre_hook="{{ delete_touched_persons() }}",
-        post_hook="{{ refresh_funnel_window_complete() }}",
-    )
-}}
-
--- depends_on: {{ ref('int_person_changes') }}
+{{ config(materialized='view') }}
 
 {#-
     SPEC §7: one row per (funnel_name, person_id, entry_date): the counted attempt among
     the person's step-1 events of that local day. is_window_complete = entered_at + W < data
-    end (latest occurred_at of any accepted event). Rebuilt per person on incremental runs;
-    the data end moves with every run, so a post-hook updates the flag of other rows where
-    it changed.
+    end (latest occurred_at of any accepted event). A view over the person-level
+    int_funnel_attempts: the data end moves with every run, so the flag is computed when
+    the view is read.
 #}
 
 with
@@ -30,11 +21,7 @@ counted_attempts as (
         converted_at,
         is_converted
     from {{ ref('int_funnel_attempts') }}
-    where
-        is_counted_in_entry_date
-    {% if is_incremental() -%}
-            and person_id in ({{ touched_persons() }})
-        {%- endif %}
+    where is_counted_in_entry_date
 
 ),
 
@@ -79,8 +66,7 @@ final as (
             {{ epoch_microseconds('counted_attempts.started_at') }} + funnel_windows.window_us
             < {{ epoch_microseconds('data_end.data_end_at') }},
             false
-        ) as is_window_complete,
-        {{ current_batch_seq() }} as _batch_seq
+        ) as is_window_complete
     from counted_attempts
     inner join funnel_windows
         on counted_attempts.funnel_name = funnel_windows.funnel_name

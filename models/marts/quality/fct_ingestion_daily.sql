@@ -1,6 +1,7 @@
 {#-
     Data quality per event day: every landed line counted once, as accepted, duplicate
     or rejected (by reason), plus late arrivals and the share of events with a user_id.
+    Built from stg_events and stg_events_rejected, so after deletion requests.
 -#}
 
 with
@@ -19,20 +20,11 @@ events as (
 rejected as (
 
     select
-        file,
         reject_reason,
         occurred_at,
-        received_at
-    from {{ ref('stg_events_rejected') }}
-
-),
-
-files as (
-
-    select
-        file,
+        received_at,
         file_modified_at
-    from {{ ref('base_events__files') }}
+    from {{ ref('stg_events_rejected') }}
 
 ),
 
@@ -60,19 +52,17 @@ rejected_daily as (
     {#- a rejected line without any timestamp is dated by its file's modification day -#}
     select
         coalesce(
-            cast(rejected.occurred_at as date),
-            cast(rejected.received_at as date),
-            cast(files.file_modified_at as date)
+            cast(occurred_at as date),
+            cast(received_at as date),
+            cast(file_modified_at as date)
         ) as event_date,
         count(*) as rejected_lines,
         {% for reason in ['invalid_json', 'unknown_type', 'missing_event_name', 'missing_identity',
                           'missing_timestamp', 'timestamp_out_of_range'] -%}
-            sum(case when rejected.reject_reason = '{{ reason }}' then 1 else 0 end) as rejected_{{ reason }}
+            sum(case when reject_reason = '{{ reason }}' then 1 else 0 end) as rejected_{{ reason }}
             {%- if not loop.last %},{% endif %}
         {% endfor %}
     from rejected
-    left join files
-        on rejected.file = files.file
     group by 1
 
 ),

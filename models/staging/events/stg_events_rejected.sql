@@ -1,12 +1,6 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['file', 'line_number'],
-    )
-}}
+{{ config(materialized='view') }}
 
-{#- Every rejected raw line with its first reject reason (SPEC §3). -#}
+{#- Every rejected raw line with its first reject reason (SPEC §3), after deletion requests: the rejected lines of base_events__ledger. -#}
 
 with
 
@@ -19,13 +13,9 @@ rejected_lines as (
         reject_reason,
         occurred_at,
         received_at,
-        load_seq
-    from {{ ref('base_events__parsed') }}
-    where
-        reject_reason is not null
-    {% if is_incremental() -%}
-            and load_seq > (select coalesce(max(load_seq), 0) from {{ this }})
-        {%- endif %}
+        _file_modified_at as file_modified_at
+    from {{ ref('base_events__ledger') }}
+    where line_status = 'rejected'
 
 )
 

@@ -1,0 +1,68 @@
+{#-
+    Incremental strategy `rebuild` (SPEC §9), the one strategy of every incremental model:
+    the rows of the model's SQL replace, in the target table, every row of the units they
+    rebuild. A unit is one value of `unique_key` (key models: base_events__ledger,
+    int_identity_map, int_events_stitched...), or, for a person-level model (config
+    `rebuild_persons=true`), one bucket of persons: every bucket named by
+    int_person_changes since the model last ran (in_rebuilt_buckets), whether or not the
+    new rows hold one of its persons, so that persons who left a bucket or were deleted
+    leave no row behind. A key model can drop a key by returning it with `_is_removed`
+    true.
+
+    dbt runs the strategy inside the model's transaction, after the model's rows are in a
+    temporary table: a build killed at any point leaves each table as it was before its
+    model ran or as it is after. DuckDB deletes and inserts; Spark, which cannot delete
+    rows without Delta or Iceberg, overwrites the partitions holding those units.
+-#}
+{% macro get_incremental_rebuild_sql(arg_dict) -%}
+    {{ return(adapter.dispatch('rebuild_sql', 'product_analytics')(arg_dict)) }}
+{%- endmacro %}
+
+{#- The SQL boolean that selects, among `relation`'s rows (alias `alias`), the units the new rows in `new_rows` rebuild. -#}
+{% macro rebuilt_units(alias, new_rows) -%}
+    {%- if config.get('rebuild_persons') -%}
+        (
+            {{ product_analytics.in_rebuilt_buckets(alias ~ '._person_bucket') }}
+            or {{ alias }}._person_bucket in (select new_rows._person_bucket from {{ new_rows }} as new_rows)
+        )
+    {%- else -%}
+        {%- set keys = config.get('unique_key') -%}
+        {%- set keys = [keys] if keys is string else keys -%}
+        exists (
+            select 1
+            from {{ new_rows }} as new_rows
+            where
+                {%- for key in keys %}
+                    new_rows.{{ key }} = {{ alias }}.{{ key }}{% if not loop.last %} and{% endif %}
+                {%- endfor %}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The new rows to insert: all of them, but a key returned with `_is_removed` only deletes. -#}
+{% macro rows_to_insert(new_rows, columns) -%}
+    select {{ columns | join(', ') }}
+    from {{ new_rows }}
+    {%- if config.get('removes_keys') %}
+        where not _is_removed
+    {%- endif %}
+{%- endmacro %}
+
+{% macro default__rebuild_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set new_rows = arg_dict['temp_relation'] -%}
+    {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | list -%}
+    delete from {{ target }}
+    where {{ product_analytics.rebuilt_units(target, new_rows) }};
+
+    insert into {{ target }} ({{ columns | join(', ') }})
+    {{ product_analytics.rows_to_insert(new_rows, columns) }}
+{%- endmacro %}
+
+{% macro duckdb__rebuild_sql(arg_dict) -%}
+    {{ return(product_analytics.default__rebuild_sql(arg_dict)) }}
+{%- endmacro %}
+
+{% macro spark__rebuild_sql(arg_dict) -%}
+    {{ exceptions.raise_compiler_error("rebuild: the Spark version of the strategy is not written yet") }}
+{%- endmacro %}
