@@ -18,12 +18,13 @@
 
 {#- WHERE condition selecting the rows of the rebuilt buckets: on an incremental run, the buckets changed since the model's latest run (all of them after a run that deleted stored events); every row on a full build. -#}
 {% macro in_rebuilt_buckets(bucket_column='_person_bucket') -%}
-    {#- called on every build, so that dbt records the dependency on the change log -#}
+    {#- rendered on every build, so that dbt records the dependencies on the change log and the deletion runs -#}
     {%- set change_log = ref('int_person_changes') -%}
+    {%- set rebuild_everything = product_analytics.stored_events_deleted_since_last_run() -%}
     {%- if is_incremental() -%}
         (
             {{ bucket_column }} in ({{ product_analytics.rebuilt_buckets() }})
-            or {{ product_analytics.stored_events_deleted_since_last_run() }}
+            or {{ rebuild_everything }}
         )
     {%- else -%}
         true

@@ -19,6 +19,8 @@ from typing import Any
 
 import duckdb
 
+from product_analytics_tools.duckdb_landing import register as register_landing_functions
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DIR = Path(os.environ.get("PA_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 CONFORMANCE_DIR = SHARED_DIR / "conformance"
@@ -84,14 +86,20 @@ class DbtProject:
         """`dbt build` with every data test; unit tests run once in `make dbt-test`."""
         return self.dbt("build", "--exclude", "test_type:unit", *extra, vars=vars)
 
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection with the landing functions the raw-file views call."""
+        connection = duckdb.connect(str(self.database), read_only=True)
+        register_landing_functions(connection)
+        return connection
+
     def rows(self, table: str) -> list[dict[str, Any]]:
-        with duckdb.connect(str(self.database), read_only=True) as connection:
+        with self.connect() as connection:
             relation = connection.sql(f"select * from {table}")
             columns = relation.columns
             return [dict(zip(columns, values, strict=True)) for values in relation.fetchall()]
 
     def tables(self) -> set[str]:
-        with duckdb.connect(str(self.database), read_only=True) as connection:
+        with self.connect() as connection:
             return {
                 row[0]
                 for row in connection.execute(

@@ -10,9 +10,16 @@ from pathlib import Path
 import duckdb
 
 from dbt_harness import DbtProject
+from product_analytics_tools.duckdb_landing import register as register_landing_functions
 from product_analytics_tools.generator import GeneratorConfig, generate
 
-RAW_LINE_TABLES = ("base_events__lines", "base_events__parsed", "stg_events_rejected")
+# Tables and views holding raw lines, keyed by (file, line_number).
+RAW_LINE_TABLES = (
+    "base_events__lines",
+    "base_events__parsed",
+    "base_events__ledger",
+    "stg_events_rejected",
+)
 
 
 def _all_text_values(
@@ -22,6 +29,7 @@ def _all_text_values(
     the raw-line rows of the lines in `skipped_lines` (file, line_number)."""
     found = []
     with duckdb.connect(str(database), read_only=True) as connection:
+        register_landing_functions(connection)
         columns = connection.execute(
             "select table_name, column_name from information_schema.columns "
             "where data_type = 'VARCHAR' and table_schema = 'main'"

@@ -18,6 +18,9 @@
     every event is stitched again and the deleted ones are dropped.
 -#}
 
+{#- rendered on every build, so that dbt records the dependency on the deletion runs -#}
+{%- set rebuild_everything = stored_events_deleted_since_last_run() %}
+
 with
 
 identity_map as (
@@ -63,7 +66,7 @@ events as (
     select * from {{ ref('stg_events') }}
     {% if is_incremental() -%}
         where
-            {{ stored_events_deleted_since_last_run() }}
+            {{ rebuild_everything }}
             or _run_seq > (select watermark._run_seq from watermark)
             or user_id in (
                 select changed_identifiers.identifier from changed_identifiers
@@ -130,7 +133,7 @@ final as (
             true as _is_removed
         from previous_events
         where
-            {{ stored_events_deleted_since_last_run() }}
+            {{ rebuild_everything }}
             and previous_events.event_id not in (select stg_events.event_id from {{ ref('stg_events') }} as stg_events)
     {%- endif %}
 
