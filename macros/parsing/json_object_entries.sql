@@ -1,4 +1,4 @@
-{#- Table function for a lateral join: one row per entry of a JSON object, with columns `key` (text) and `value` (JSON text). No JSON path is built from the key, so keys such as "" or "*" are safe. -#}
+{#- Table function for a lateral join: one row per entry of a JSON object, with columns `key` (text), `value` (a JSON value: DuckDB's JSON type, JSON text on Spark) and `id` (grows with the entry's position: order by it, do not read it). On DuckDB no JSON path is built from the key, so keys such as "" or "*" are safe (see the Spark version's limits). -#}
 {% macro json_object_entries(json_text) -%}
     {{ return(adapter.dispatch('json_object_entries', 'product_analytics')(json_text)) }}
 {%- endmacro %}
