@@ -106,7 +106,25 @@
 
 {#- Aggregate: the text of a JSON object built from one row per entry, `key_text` (text, escaped here) and `value_json` (JSON text), entries ordered by `order_by_clause` (repeated keys are kept). -#}
 {% macro json_object_from_entries(key_text, value_json, order_by_clause) -%}
-    '{' || {{ dbt.listagg(
+    '{' || {{ product_analytics.ordered_listagg(
         product_analytics.json_string_literal(key_text) ~ " || ':' || " ~ value_json, "','", order_by_clause
     ) }} || '}'
+{%- endmacro %}
+
+{#- Aggregate: texts joined by `delimiter_text` in the order of `order_by_clause` ('order by ...'). -#}
+{% macro ordered_listagg(measure, delimiter_text, order_by_clause) -%}
+    {{ return(adapter.dispatch('ordered_listagg', 'product_analytics')(measure, delimiter_text, order_by_clause)) }}
+{%- endmacro %}
+
+{% macro default__ordered_listagg(measure, delimiter_text, order_by_clause) -%}
+    {{ dbt.listagg(measure, delimiter_text, order_by_clause) }}
+{%- endmacro %}
+
+{% macro duckdb__ordered_listagg(measure, delimiter_text, order_by_clause) -%}
+    {{ dbt.listagg(measure, delimiter_text, order_by_clause) }}
+{%- endmacro %}
+
+{#- dbt-spark's listagg drops the order (collect_list, with a warning); Spark 4 has the SQL standard's listagg ... within group. -#}
+{% macro spark__ordered_listagg(measure, delimiter_text, order_by_clause) -%}
+    listagg({{ measure }}, {{ delimiter_text }}) within group ({{ order_by_clause }})
 {%- endmacro %}

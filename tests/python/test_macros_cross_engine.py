@@ -528,6 +528,28 @@ def build_probes(corpus: Corpus) -> list[Probe]:
             },
         ),
         Probe(
+            "json_object_from_entries",
+            text,
+            [(value,) for value in HOSTILE_OBJECTS if value != "{}"]
+            + [(line,) for line in corpus.lines if reference_strict_object(line)][:100],
+            body=(
+                "select objects.case_id,"
+                " {{ product_analytics.json_object_from_entries("
+                "'entries.key', 'entries.value', 'order by entries.id desc') }} as output"
+                " from {input} as objects"
+                " cross join"
+                " {{ product_analytics.json_object_entries('objects.value') }} as entries"
+                " where {{ product_analytics.is_strict_json_object('objects.value') }}"
+                " group by objects.case_id"
+            ),
+            engine_differences={
+                '{"b":1,"a":2,"b":3}': "Spark: a repeated key gets its first value each time",
+                '{"":"empty key","*":"star","a.b":"dot","$":"dollar","[0]":"bracket"}': (
+                    "Spark: keys '' and '*' cannot be spelled in a JSON path (null value)"
+                ),
+            },
+        ),
+        Probe(
             "json_kind",
             text,
             [(value,) for value in json_value_cases(corpus)],
@@ -942,6 +964,7 @@ PROBE_NAMES = [
     "is_strict_json_object",
     "json_extract_paths",
     "json_object_entries",
+    "json_object_from_entries",
     "json_kind",
     "json_string_value",
     "json_string_literal",
@@ -1018,6 +1041,7 @@ def test_duckdb_and_spark_agree(
 WITHOUT_REFERENCE = {
     "json_extract_paths",
     "json_object_entries",
+    "json_object_from_entries",
     "json_string_literal",
     "json_scalar_text",
     "json_property_text",
