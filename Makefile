@@ -63,3 +63,15 @@ bench: venv  ## time and memory of generating 1M events and building them
 
 clean:  ## remove build output (keeps .venv and data)
 	rm -rf target logs warehouse.duckdb
+
+# Apache Spark (dbt-spark, local session): optional, DuckDB users never need pyspark.
+.PHONY: venv-spark test-spark
+$(BIN)/.installed-spark: $(BIN)/.installed requirements-spark.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements-spark.txt
+	touch $@
+
+venv-spark: $(BIN)/.installed-spark  ## add dbt-spark and pyspark to .venv (needs Java 17)
+
+SPARK_TESTS := tests/python/test_macros_cross_engine.py tests/python/test_spark_landing_prototype.py
+test-spark: venv-spark  ## cross-engine checks: every dispatched macro equal on DuckDB and Spark
+	PA_REQUIRE_SPARK=1 $(BIN)/pytest -q $(SPARK_TESTS)

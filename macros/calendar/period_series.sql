@@ -19,8 +19,14 @@
     cast(unnest(generate_series({{ first_period }}, {{ last_period }}, interval '1 {{ grain }}')) as date)
 {%- endmacro %}
 
+{#- Spark's sequence() fails when last < first (DuckDB yields no row): no row either. -#}
 {% macro spark__period_series(grain, first_period, last_period) -%}
-    explode(sequence({{ first_period }}, {{ last_period }}, interval 1 {{ grain }}))
+    explode(
+        case
+            when {{ last_period }} >= {{ first_period }}
+                then sequence(cast({{ first_period }} as date), cast({{ last_period }} as date), interval 1 {{ grain }})
+        end
+    )
 {%- endmacro %}
 
 {#- A select-list expression that yields one row per integer from `first` to `last` (none when last < first). -#}

@@ -54,6 +54,10 @@
     cast({{ date }} + ({{ days }}) as date)
 {%- endmacro %}
 
+{% macro duckdb__add_days(date, days) -%}
+    cast({{ date }} + ({{ days }}) as date)
+{%- endmacro %}
+
 {% macro spark__add_days(date, days) -%}
     date_add({{ date }}, {{ days }})
 {%- endmacro %}

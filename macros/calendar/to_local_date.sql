@@ -20,7 +20,7 @@
     cast(timezone({{ product_analytics.reporting_timezone_literal() }}, {{ timestamp }} at time zone 'UTC') as date)
 {%- endmacro %}
 
-{#- Spark timestamps are instants; from_utc_timestamp renders one as wall time in the zone. -#}
+{#- Spark timestamps are instants; from_utc_timestamp renders one as wall time in the zone, which to_date reads in the session time zone: the spark target pins it to UTC. -#}
 {% macro spark__to_local_date(timestamp) -%}
     to_date(from_utc_timestamp({{ timestamp }}, {{ product_analytics.reporting_timezone_literal() }}))
 {%- endmacro %}

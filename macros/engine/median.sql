@@ -11,6 +11,7 @@
     quantile_cont({{ expression }}, 0.5)
 {%- endmacro %}
 
+{#- percentile() interpolates between the two middle values, as quantile_cont does (exact, unlike percentile_approx) -#}
 {% macro spark__median(expression) -%}
     percentile({{ expression }}, 0.5)
 {%- endmacro %}

@@ -3,6 +3,12 @@
     {{ return(adapter.dispatch('sha256_hex', 'product_analytics')(text)) }}
 {%- endmacro %}
 
+{#- SQL has no standard hash function. -#}
+{% macro default__sha256_hex(text) -%}
+    {{ product_analytics.no_portable_default('sha256_hex') }}
+{%- endmacro %}
+
+{#- Both hash the text's UTF-8 bytes. -#}
 {% macro duckdb__sha256_hex(text) -%}
     sha256({{ text }})
 {%- endmacro %}

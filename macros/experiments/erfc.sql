@@ -22,6 +22,15 @@
     {{ ns.text }}
 {%- endmacro %}
 
+{#- Plain arithmetic: the default serves both engines (on Spark the argument is made a double so no step runs in decimals). -#}
+{% macro duckdb__erfc(x) -%}
+    {{ product_analytics.default__erfc(x) }}
+{%- endmacro %}
+
+{% macro spark__erfc(x) -%}
+    {{ product_analytics.default__erfc('cast(' ~ x ~ ' as double)') }}
+{%- endmacro %}
+
 {% macro default__erfc(x) -%}
     {%- set y = 'abs(' ~ x ~ ')' -%}
     {%- set y_squared = '(' ~ y ~ ' * ' ~ y ~ ')' -%}

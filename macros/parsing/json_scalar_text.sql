@@ -21,6 +21,10 @@
     {{ text.value }}
 {%- endmacro %}
 
+{% macro default__json_scalar_text(json_value, raw_line=none, key=none, nested=false) -%}
+    {{ product_analytics.no_portable_default('json_scalar_text') }}
+{%- endmacro %}
+
 {% macro duckdb__json_scalar_text(json_value, raw_line=none, key=none, nested=false) -%}
     case
         {%- if raw_line is not none %}
@@ -49,4 +53,40 @@
         {%- set code = '%04x' | format(printable.find(character) + 32) -%}
         (?:{{ character }}|\\u{% for digit in code %}{% if digit in 'abcdef' %}[{{ digit }}{{ digit | upper }}]{% else %}{{ digit }}{% endif %}{% endfor %})
     {%- endfor -%}
+{%- endmacro %}
+
+{#- json_top_level_text for Spark: regexp_replace replaces every match; backslashes doubled for Spark's literals. -#}
+{% macro spark_json_top_level_text(raw_line) -%}
+    {%- set text = namespace(value="substr(trim(" ~ raw_line ~ "), 2, length(trim(" ~ raw_line ~ ")) - 2)") -%}
+    {%- for level in range(8) -%}
+        {%- set text.value = "regexp_replace(" ~ text.value ~ ", '[{][^{}]*[}]|\\\\[[^\\\\[\\\\]]*\\\\]', '')" -%}
+    {%- endfor -%}
+    {{ text.value }}
+{%- endmacro %}
+
+{#- `json_value` is JSON text (spark__json_extract_paths): a string starts with a quote, a number with - or a digit. -#}
+{% macro spark__json_scalar_text(json_value, raw_line=none, key=none, nested=false) -%}
+    case
+        {%- if raw_line is not none %}
+            when {{ json_value }} rlike '^-?[0-9]'
+                then coalesce(
+                    try_element_at(
+                        filter(
+                            regexp_extract_all(
+                                {{ raw_line if nested else product_analytics.spark_json_top_level_text(raw_line) }},
+                                '"{{ product_analytics.spark_escape(product_analytics.json_key_pattern(key)) }}"[ \\t\\r\\n]*:[ \\t\\r\\n]*(-?[0-9][0-9.eE+-]*)',
+                                1
+                            ),
+                            number_text -> try_cast(number_text as double) = cast({{ json_value }} as double)
+                        ),
+                        1
+                    ),
+                    {{ json_value }}
+                )
+        {%- endif %}
+        when {{ json_value }} like '"%'
+            then {{ product_analytics.trim_text(product_analytics.json_string_value(json_value)) }}
+        when {{ json_value }} rlike '^(-?[0-9]|true$|false$)'
+            then {{ product_analytics.trim_text(json_value) }}
+    end
 {%- endmacro %}

@@ -9,6 +9,10 @@
     {{ return(adapter.dispatch('json_number', 'product_analytics')(json_text, key)) }}
 {%- endmacro %}
 
+{% macro default__json_number(json_text, key) -%}
+    {{ product_analytics.no_portable_default('json_number') }}
+{%- endmacro %}
+
 {% macro duckdb__json_number(json_text, key) -%}
     {#- a JSON number's text always matches the numeric-string pattern, so one test covers both -#}
     {%- set number = '[+-]?(?:[0-9]+(?:[.][0-9]*)?|[.][0-9]+)(?:[eE][+-]?[0-9]+)?' -%}

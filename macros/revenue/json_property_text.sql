@@ -6,14 +6,15 @@
     {{ return(adapter.dispatch('json_property_text', 'product_analytics')(json_text, key)) }}
 {%- endmacro %}
 
+{% macro default__json_property_text(json_text, key) -%}
+    {{ product_analytics.no_portable_default('json_property_text') }}
+{%- endmacro %}
+
 {% macro duckdb__json_property_text(json_text, key) -%}
     {{ product_analytics.json_scalar_text("json_extract(" ~ json_text ~ ", '$.\"" ~ key ~ "\"')") }}
 {%- endmacro %}
 
+{#- The same path as spark__json_extract_paths (strings keep their quotes), so objects, arrays and strings that look like them are told apart. -#}
 {% macro spark__json_property_text(json_text, key) -%}
-    {#- get_json_object renders objects and arrays as JSON text: those are not scalars -#}
-    case
-        when not get_json_object({{ json_text }}, '$.{{ key }}') rlike '^[\\[{]'
-            then {{ product_analytics.trim_text("get_json_object(" ~ json_text ~ ", '$." ~ key ~ "')") }}
-    end
+    {{ product_analytics.json_scalar_text("get_json_object(concat('[', " ~ json_text ~ ", ']'), '$[*][''" ~ key ~ "'']')") }}
 {%- endmacro %}

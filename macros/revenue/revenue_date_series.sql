@@ -7,6 +7,10 @@
     {{ return(adapter.dispatch('revenue_date_series', 'product_analytics')(start_date, end_date, datepart)) }}
 {%- endmacro %}
 
+{% macro default__revenue_date_series(start_date, end_date, datepart) -%}
+    cast(generate_series({{ start_date }}, {{ end_date }}, interval '1 {{ datepart }}') as date)
+{%- endmacro %}
+
 {% macro duckdb__revenue_date_series(start_date, end_date, datepart) -%}
     cast(unnest(generate_series({{ start_date }}, {{ end_date }}, interval 1 {{ datepart }})) as date)
 {%- endmacro %}
