@@ -34,6 +34,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -43,6 +44,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from dbt.adapters.duckdb.plugins import BasePlugin
+from dbt_common.exceptions import DbtRuntimeError
 
 EVENT_FILE_SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 LINES_PER_PART = 256
@@ -374,8 +376,33 @@ def register(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+class WarehouseBusyError(DbtRuntimeError):  # type: ignore[misc]
+    """Another process holds the DuckDB warehouse file."""
+
+
+def check_warehouse_is_free(path: str) -> None:
+    """Raise one clear error when another process holds the warehouse file's lock (DuckDB
+    has one writer at a time), rather than dbt's traceback of the failed connection."""
+    if not path or path == ":memory:" or not os.path.exists(path):
+        return
+    try:
+        duckdb.connect(path, read_only=True).close()
+    except duckdb.IOException as error:
+        if "Could not set lock" in str(error):
+            found = re.search(r"held in (\S+) \(PID (\d+)\)", str(error))
+            holder = f" (process {found[2]}, {os.path.basename(found[1])})" if found else ""
+            raise WarehouseBusyError(
+                f"another build holds the warehouse {path}{holder}; "
+                "run this one when it has finished"
+            ) from None
+        raise
+
+
 class Plugin(BasePlugin):  # type: ignore[misc]
     """dbt-duckdb plugin registering the landing functions on every connection."""
+
+    def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
+        check_warehouse_is_free(str(creds.path))
 
     def configure_connection(self, conn: duckdb.DuckDBPyConnection) -> None:
         register(conn)

@@ -30,6 +30,7 @@ def _is_bookkeeping(column: str) -> bool:
     """Bookkeeping columns (`_` prefix) record when or how a row was written."""
     return column.startswith("_")
 
+
 START = date(2024, 1, 1)
 DAYS = 60
 
@@ -266,6 +267,6 @@ def test_untouched_persons_are_not_rewritten(
     for table in ("int_persons", "int_person_days", "int_events_sessionized"):
         rows = project.rows(table)
         latest = max(row["_run_seq"] for row in rows)
-        assert {
-            row["person_id"] for row in rows if row["_run_seq"] == latest
-        } == touched_persons, table
+        assert {row["person_id"] for row in rows if row["_run_seq"] == latest} == touched_persons, (
+            table
+        )

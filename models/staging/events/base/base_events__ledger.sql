@@ -50,9 +50,9 @@ listed_files as (
 requests as (
 
     select
-        {{ trim_text('user_id') }} as user_id,
-        {{ trim_text('anonymous_id') }} as anonymous_id
-    from {{ ref('deletion_requests') }}
+        user_id,
+        anonymous_id
+    from {{ ref('stg_deletion_requests') }}
 
 ),
 
