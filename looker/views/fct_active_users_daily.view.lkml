@@ -2,6 +2,14 @@
 view: fct_active_users_daily {
   sql_table_name: @{pa_schema}.fct_active_users_daily ;;
 
+  dimension: primary_key {
+    primary_key: yes
+    hidden: yes
+    type: string
+    description: "The grain of the mart: activity_date."
+    sql: cast(${TABLE}.activity_date as varchar) ;;
+  }
+
   dimension: dau {
     type: number
     description: "Daily active persons: persons with an activity event on the local day."

@@ -2,6 +2,14 @@
 view: fct_ingestion_daily {
   sql_table_name: @{pa_schema}.fct_ingestion_daily ;;
 
+  dimension: primary_key {
+    primary_key: yes
+    hidden: yes
+    type: string
+    description: "The grain of the mart: event_date."
+    sql: cast(${TABLE}.event_date as varchar) ;;
+  }
+
   dimension: lines {
     type: number
     description: "Raw lines of the day (accepted + duplicate + rejected)."

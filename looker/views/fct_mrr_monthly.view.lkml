@@ -2,6 +2,14 @@
 view: fct_mrr_monthly {
   sql_table_name: @{pa_schema}.fct_mrr_monthly ;;
 
+  dimension: primary_key {
+    primary_key: yes
+    hidden: yes
+    type: string
+    description: "The grain of the mart: month_start."
+    sql: cast(${TABLE}.month_start as varchar) ;;
+  }
+
   dimension: starting_mrr {
     type: number
     description: "Sum of the persons' MRR at the end of the previous month."

@@ -2,6 +2,14 @@
 view: fct_revenue_daily {
   sql_table_name: @{pa_schema}.fct_revenue_daily ;;
 
+  dimension: primary_key {
+    primary_key: yes
+    hidden: yes
+    type: string
+    description: "The grain of the mart: revenue_date."
+    sql: cast(${TABLE}.revenue_date as varchar) ;;
+  }
+
   dimension: gross_revenue {
     type: number
     description: "Sum of the day's orders' reporting amounts."

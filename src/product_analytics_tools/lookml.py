@@ -227,7 +227,21 @@ def view_of(manifest: dict[str, Any], mart: Mart) -> dict[str, Any]:
     dimensions: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
     single_key = mart.primary_key[0] if len(mart.primary_key) == 1 else None
-    if len(mart.primary_key) > 1:
+    kinds = {column["name"]: _column_kind(column.get("data_type")) for column in mart.columns}
+    if single_key is not None and kinds.get(single_key) in ("date", "timestamp"):
+        # a dimension group cannot be the primary key: a hidden dimension over the column is
+        dimensions.append(
+            {
+                "name": "primary_key",
+                "primary_key": "yes",
+                "hidden": "yes",
+                "type": "string",
+                "description": f"The grain of the mart: {single_key}.",
+                "sql": f"cast({_table_sql(single_key)} as varchar)",
+            }
+        )
+        single_key = None
+    elif len(mart.primary_key) > 1:
         dimensions.append(
             {
                 "name": "primary_key",
