@@ -29,8 +29,9 @@ demo-data: venv  ## generate demo events into data/events when it is empty
 		$(BIN)/pa-generate --persons $(DEMO_PERSONS) --days $(DEMO_DAYS) --seed 42 --out $(EVENTS_DIR); \
 	else echo "$(EVENTS_DIR) already holds events: not generating"; fi
 
-build: venv  ## dbt build over $(EVENTS_DIR) into $$DUCKDB_PATH (default warehouse.duckdb)
-	$(BIN)/dbt build --vars '{raw_events_path: $(EVENTS_DIR)}'
+build: venv  ## production build over $(EVENTS_DIR) into $$DUCKDB_PATH (default warehouse.duckdb): dbt build without unit tests, then compaction
+	$(BIN)/dbt build --exclude-resource-type unit_test --vars '{raw_events_path: $(EVENTS_DIR)}'
+	$(BIN)/pa-compact-warehouse --if-deleted
 
 summary: venv  ## print the run summary of the warehouse
 	$(BIN)/python -m product_analytics_tools.summary
