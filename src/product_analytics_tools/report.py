@@ -20,7 +20,7 @@ the date range of its data. The warehouse is opened read-only and closed before 
 written.
 
 Usage: python -m product_analytics_tools.report [--database PATH]
-[--out target/report/index.html]
+[--out target/report/index.html] [--screenshot PNG]
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ import duckdb
 import pandas as pd
 
 DEFAULT_OUT = Path("target/report/index.html")
+CHROMIUM = Path("/usr/bin/chromium-headless-shell")
 CHART_WIDTH = 820
 LIFECYCLE_COLORS = {
     "new": "#4c78a8",
@@ -681,6 +682,24 @@ def write_report(database: Path, out: Path) -> Path:
     return out
 
 
+def screenshot(page: Path, out: Path, chromium: Path = CHROMIUM, width: int = 1100) -> Path:
+    """A full-page PNG of the report in headless Chromium (Playwright), once every chart drew."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        try:
+            tab = browser.new_page(viewport={"width": width, "height": 900})
+            tab.goto(page.resolve().as_uri())
+            tab.wait_for_function("window.chartsDone !== undefined", timeout=30_000)
+            tab.evaluate("window.chartsDone")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tab.screenshot(path=str(out), full_page=True)
+        finally:
+            browser.close()
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="write the static HTML report of the warehouse")
     parser.add_argument(
@@ -690,12 +709,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the warehouse file (default: $DUCKDB_PATH, else warehouse.duckdb)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--screenshot", type=Path, help="also save a PNG of the page (needs headless Chromium)"
+    )
     args = parser.parse_args(argv)
     try:
         out = write_report(args.database, args.out)
     except FileNotFoundError as error:
         print(f"report: {error}", file=sys.stderr)
         return 1
+    if args.screenshot is not None:
+        print(f"screenshot: {screenshot(out, args.screenshot).resolve()}")
     print(f"report: {out.resolve()}")
     return 0
 
