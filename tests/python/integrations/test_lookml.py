@@ -138,3 +138,23 @@ def test_generation_follows_the_manifest(manifest: dict[str, Any], tmp_path: Pat
     assert coupon and coupon[0]["type"] == "string"
     assert coupon[0]["description"] == "The 'coupon' used"
     assert not [d for d in view["dimensions"] if d["name"] == "_scratch"]
+
+
+def test_every_dashboard_of_the_readme_is_an_exposure(manifest: dict[str, Any]) -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Dashboards", 1)[1].split("\n### ", 1)[0]
+    named = set(re.findall(r"^\| [^|]+ \| `(\w+)` \|", section, flags=re.MULTILINE))
+    exposures = {
+        exposure["name"]: exposure
+        for exposure in manifest["exposures"].values()
+        if exposure["type"] == "dashboard"
+    }
+    assert named and named == set(exposures)
+    public = {
+        node["unique_id"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node.get("access") == "public"
+    }
+    for name, exposure in exposures.items():
+        marts = set(exposure["depends_on"]["nodes"]) & public
+        assert marts, f"{name} reads no mart"
