@@ -9,9 +9,9 @@ with
 final as (
 
     select
-        cast('{{ var("reporting_timezone") | replace("'", "''") }}' as varchar) as reporting_timezone,
-        cast('{{ var("reporting_currency") | replace("'", "''") }}' as varchar) as reporting_currency,
-        cast('{{ var("retention_cohort_event") or "" }}' as varchar) as retention_cohort_event
+        '{{ var("reporting_timezone") | replace("'", "''") }}' as reporting_timezone,
+        '{{ var("reporting_currency") | replace("'", "''") }}' as reporting_currency,
+        '{{ (var("retention_cohort_event") or "") | replace("'", "''") }}' as retention_cohort_event
 
 )
 
