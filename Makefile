@@ -29,13 +29,14 @@ demo-data: venv  ## generate demo events into data/events when it is empty
 		$(BIN)/pa-generate --persons $(DEMO_PERSONS) --days $(DEMO_DAYS) --seed 42 --out $(EVENTS_DIR); \
 	else echo "$(EVENTS_DIR) already holds events: not generating"; fi
 
-build: venv  ## dbt build over $(EVENTS_DIR) into $$DUCKDB_PATH (default warehouse.duckdb)
-	$(BIN)/dbt build --vars '{raw_events_path: $(EVENTS_DIR)}'
+build: venv  ## production build over $(EVENTS_DIR) into $$DUCKDB_PATH (default warehouse.duckdb): dbt build without unit tests, then compaction
+	$(BIN)/dbt build --exclude-resource-type unit_test --vars '{raw_events_path: $(EVENTS_DIR)}'
+	$(BIN)/pa-compact-warehouse --if-deleted
 
 summary: venv  ## print the run summary of the warehouse
 	$(BIN)/python -m product_analytics_tools.summary
 
-run: demo-data build summary  ## set up, generate demo data if needed, build everything, print the summary
+run: demo-data build summary report  ## set up, generate demo data if needed, build everything, print the summary and the report's path
 
 lint-sql: venv
 	$(BIN)/sqlfluff lint models tests analyses macros --processes 2
@@ -56,10 +57,63 @@ dbt-test: venv  ## build generated test data and run every dbt unit and data tes
 pytest: venv  ## the Python test suite (generator, conformance, reference, incremental runs)
 	$(BIN)/pytest -q
 
-test: lint dbt-test pytest  ## every check: lint, dbt unit and data tests, pytest
+test: lint dbt-test test-integrations pytest  ## every check: lint, dbt unit and data tests, the integrations, pytest
 
 bench: venv  ## time and memory of generating 1M events and building them
 	$(BIN)/python -m product_analytics_tools.bench
+
+# -- Using the marts: Great Expectations, MetricFlow, LookML, the report, docs, orchestrators --
+.PHONY: validate semantic-check lookml lookml-check report docs browser test-integrations test-orchestration
+ORCH_VENV := .venv-orchestration
+CHROMIUM := /usr/bin/chromium-headless-shell
+
+validate: venv  ## Great Expectations on the marts of $$DUCKDB_PATH; data docs in target/gx/data_docs
+	$(BIN)/python -m product_analytics_tools.validate
+
+semantic-check: venv  ## MetricFlow: validate the semantic layer and run one `mf query` per metric on $$DUCKDB_PATH
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf validate-configs
+	$(BIN)/python -m product_analytics_tools.semantic_checks
+
+lookml: venv  ## regenerate the Looker views and explores in looker/ from the dbt manifest
+	$(BIN)/dbt parse --quiet
+	$(BIN)/python -m product_analytics_tools.lookml --out looker
+
+lookml-check: venv  ## fail when looker/ differs from a fresh generation
+	$(BIN)/dbt parse --quiet
+	$(BIN)/python -m product_analytics_tools.lookml --out looker --check
+
+report: venv  ## the static HTML report of $$DUCKDB_PATH: target/report/index.html
+	$(BIN)/python -m product_analytics_tools.report --out target/report/index.html
+
+docs: venv  ## the dbt docs site of $$DUCKDB_PATH: target/index.html, and one self-contained target/static_index.html
+	$(BIN)/dbt docs generate --static
+	@echo "dbt docs: $(CURDIR)/target/static_index.html (or serve target/ with .venv/bin/dbt docs serve)"
+
+$(CHROMIUM):
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null 2>&1 \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null)
+
+browser: $(CHROMIUM)  ## headless Chromium for the report test (Debian's chromium-headless-shell)
+
+test-integrations: venv browser  ## on the dbt-test warehouse: GX validation, MetricFlow checks, LookML freshness
+	DUCKDB_PATH=$(CI_DIR)/ci.duckdb $(BIN)/python -m product_analytics_tools.validate --docs-dir $(CI_DIR)/gx_data_docs
+	DUCKDB_PATH=$(CI_DIR)/ci.duckdb $(BIN)/dbt parse --quiet --target test
+	DUCKDB_PATH=$(CI_DIR)/ci.duckdb $(BIN)/mf validate-configs
+	DUCKDB_PATH=$(CI_DIR)/ci.duckdb $(BIN)/python -m product_analytics_tools.semantic_checks --out-dir $(CI_DIR)/metricflow
+	$(BIN)/python -m product_analytics_tools.lookml --out looker --check
+
+$(ORCH_VENV)/bin/.installed: requirements-orchestration.txt pyproject.toml
+	$(PYTHON) -m venv $(ORCH_VENV)
+	$(ORCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(ORCH_VENV)/bin/uv pip install --quiet --python $(ORCH_VENV)/bin/python -r requirements-orchestration.txt -e .
+	touch $@
+
+test-orchestration: venv $(ORCH_VENV)/bin/.installed  ## load the Dagster and Airflow examples (own venv .venv-orchestration)
+	$(BIN)/ruff check orchestration
+	$(BIN)/ruff format --check orchestration
+	$(BIN)/dbt parse --quiet
+	$(ORCH_VENV)/bin/pytest -q orchestration
 
 clean:  ## remove build output (keeps .venv and data)
 	rm -rf target logs warehouse.duckdb
