@@ -1,6 +1,7 @@
 {#-
-    Alias merges between user ids (SPEC §4), as a relation expression for a `from`
-    clause: one row per merged user_id with its canonical (root) user_id.
+    Alias merges between user ids (SPEC §4): CTE definitions for the calling model's
+    `with recursive` list, each named with `prefix`; the last, <prefix>merges, has one row
+    per merged user_id with its canonical (root) user_id.
 
     `events` is a relation of accepted events (event_id, event_type, user_id, previous_id,
     occurred_at); `tombstones` one of deleted identifiers (identifier_type,
@@ -17,181 +18,181 @@
     by int_user_merges (the events that remain) and by base_events__ledger (every event,
     before deletion requests are applied, to find whole persons).
 -#}
-{% macro alias_merges(events, tombstones) -%}
-    {{ return(adapter.dispatch('alias_merges', 'product_analytics')(events, tombstones)) }}
+{% macro alias_merges(events, tombstones, prefix) -%}
+    {{ return(adapter.dispatch('alias_merges', 'product_analytics')(events, tombstones, prefix)) }}
 {%- endmacro %}
 
-{% macro default__alias_merges(events, tombstones) -%}
-    (
-        with recursive
+{% macro default__alias_merges(events, tombstones, prefix) -%}
+{{ prefix }}user_tombstones as (
 
-        user_tombstones as (
+    select
+        identifier_type,
+        identifier_token
+    from {{ tombstones }}
+    where identifier_type in ('user_id', 'merged_user_id')
 
-            select
-                identifier_type,
-                identifier_token
-            from {{ tombstones }}
-            where identifier_type in ('user_id', 'merged_user_id')
+),
 
-        ),
+{{ prefix }}known_user_ids as (
 
-        known_user_ids as (
+    {#- user ids on accepted events, and user ids of persons deleted earlier (SPEC §11) -#}
+    select distinct user_id
+    from {{ events }}
+    where user_id is not null
 
-            {#- user ids on accepted events, and user ids of persons deleted earlier (SPEC §11) -#}
-            select distinct user_id
-            from {{ events }}
-            where user_id is not null
+    union
 
-            union
+    select distinct aliases.previous_id as user_id
+    from {{ events }} as aliases
+    inner join {{ prefix }}user_tombstones
+        on {{ product_analytics.identifier_tombstone("'user_id'", 'aliases.previous_id') }}
+        = {{ prefix }}user_tombstones.identifier_token
+    where aliases.event_type = 'alias'
 
-            select distinct aliases.previous_id as user_id
-            from {{ events }} as aliases
-            inner join user_tombstones
-                on {{ product_analytics.identifier_tombstone("'user_id'", 'aliases.previous_id') }}
-                = user_tombstones.identifier_token
-            where aliases.event_type = 'alias'
+),
 
-        ),
+{{ prefix }}merge_aliases as (
 
-        merge_aliases as (
+    select
+        aliases.event_id,
+        aliases.occurred_at,
+        aliases.previous_id,
+        aliases.user_id
+    from {{ events }} as aliases
+    inner join {{ prefix }}known_user_ids
+        on aliases.previous_id = {{ prefix }}known_user_ids.user_id
+    left join {{ prefix }}user_tombstones as merged_tombstones
+        on
+            {{ product_analytics.identifier_tombstone("'user_id'", 'aliases.previous_id') }}
+            = merged_tombstones.identifier_token
+            and merged_tombstones.identifier_type = 'merged_user_id'
+    where
+        aliases.event_type = 'alias'
+        {#- a deleted user that had been merged into another keeps its slot taken -#}
+        and merged_tombstones.identifier_token is null
 
-            select
-                aliases.event_id,
-                aliases.occurred_at,
-                aliases.previous_id,
-                aliases.user_id
-            from {{ events }} as aliases
-            inner join known_user_ids
-                on aliases.previous_id = known_user_ids.user_id
-            left join user_tombstones as merged_tombstones
-                on
-                    {{ product_analytics.identifier_tombstone("'user_id'", 'aliases.previous_id') }}
-                    = merged_tombstones.identifier_token
-                    and merged_tombstones.identifier_type = 'merged_user_id'
-            where
-                aliases.event_type = 'alias'
-                {#- a deleted user that had been merged into another keeps its slot taken -#}
-                and merged_tombstones.identifier_token is null
+),
 
-        ),
+{{ prefix }}alias_edges as (
 
-        alias_edges as (
+    select
+        previous_id as from_id,
+        user_id as to_id
+    from {{ prefix }}merge_aliases
+    union
+    select
+        user_id as from_id,
+        previous_id as to_id
+    from {{ prefix }}merge_aliases
 
-            select
-                previous_id as from_id,
-                user_id as to_id
-            from merge_aliases
-            union
-            select
-                user_id as from_id,
-                previous_id as to_id
-            from merge_aliases
+),
 
-        ),
+{{ prefix }}reachable as (
 
-        reachable as (
+    {#- every id reachable from each id over aliases in either direction -#}
+    select distinct
+        from_id as user_id,
+        from_id as reached_from
+    from {{ prefix }}alias_edges
 
-            {#- every id reachable from each id over aliases in either direction -#}
-            select distinct
-                from_id as user_id,
-                from_id as reached_from
-            from alias_edges
+    union
 
-            union
+    select
+        {{ prefix }}alias_edges.to_id as user_id,
+        {{ prefix }}reachable.reached_from
+    from {{ prefix }}reachable
+    inner join {{ prefix }}alias_edges
+        on {{ prefix }}reachable.user_id = {{ prefix }}alias_edges.from_id
 
-            select
-                alias_edges.to_id as user_id,
-                reachable.reached_from
-            from reachable
-            inner join alias_edges
-                on reachable.user_id = alias_edges.from_id
+),
 
-        ),
+{{ prefix }}components as (
 
-        components as (
+    select
+        user_id,
+        min(reached_from) as component_id
+    from {{ prefix }}reachable
+    group by user_id
 
-            select
-                user_id,
-                min(reached_from) as component_id
-            from reachable
-            group by user_id
+),
 
-        ),
+{{ prefix }}ordered_aliases as (
 
-        ordered_aliases as (
+    select
+        {{ prefix }}components.component_id,
+        row_number() over (
+            partition by {{ prefix }}components.component_id
+            order by {{ prefix }}merge_aliases.occurred_at, {{ prefix }}merge_aliases.event_id
+        ) as alias_step,
+        {{ prefix }}merge_aliases.previous_id,
+        {{ prefix }}merge_aliases.user_id
+    from {{ prefix }}merge_aliases
+    inner join {{ prefix }}components
+        on {{ prefix }}merge_aliases.previous_id = {{ prefix }}components.user_id
 
-            select
-                components.component_id,
-                row_number() over (
-                    partition by components.component_id
-                    order by merge_aliases.occurred_at, merge_aliases.event_id
-                ) as alias_step,
-                merge_aliases.previous_id,
-                merge_aliases.user_id
-            from merge_aliases
-            inner join components
-                on merge_aliases.previous_id = components.user_id
+),
 
-        ),
+{{ prefix }}replayed as (
 
-        replayed as (
+    select
+        component_id,
+        0 as alias_step,
+        {{ product_analytics.empty_forest() }} as forest
+    from {{ prefix }}ordered_aliases
+    where alias_step = 1
 
-            select
-                component_id,
-                0 as alias_step,
-                {{ product_analytics.empty_forest() }} as forest
-            from ordered_aliases
-            where alias_step = 1
+    union all
 
-            union all
+    select
+        {{ prefix }}replayed.component_id,
+        {{ prefix }}ordered_aliases.alias_step,
+        case
+            when
+                {{ product_analytics.forest_lookup(prefix ~ 'replayed.forest', prefix ~ 'ordered_aliases.previous_id') }} is null
+                and coalesce(
+                    {{ product_analytics.forest_lookup(prefix ~ 'replayed.forest', prefix ~ 'ordered_aliases.user_id') }},
+                    {{ prefix }}ordered_aliases.user_id
+                ) != {{ prefix }}ordered_aliases.previous_id
+                then {{ product_analytics.forest_attach(
+                    prefix ~ 'replayed.forest',
+                    prefix ~ 'ordered_aliases.previous_id',
+                    'coalesce(' ~ product_analytics.forest_lookup(prefix ~ 'replayed.forest', prefix ~ 'ordered_aliases.user_id')
+                    ~ ', ' ~ prefix ~ 'ordered_aliases.user_id)'
+                ) }}
+            else {{ prefix }}replayed.forest
+        end as forest
+    from {{ prefix }}replayed
+    inner join {{ prefix }}ordered_aliases
+        on
+            {{ prefix }}replayed.component_id = {{ prefix }}ordered_aliases.component_id
+            and {{ prefix }}ordered_aliases.alias_step = {{ prefix }}replayed.alias_step + 1
 
-            select
-                replayed.component_id,
-                ordered_aliases.alias_step,
-                case
-                    when
-                        {{ product_analytics.forest_lookup('replayed.forest', 'ordered_aliases.previous_id') }} is null
-                        and coalesce(
-                            {{ product_analytics.forest_lookup('replayed.forest', 'ordered_aliases.user_id') }},
-                            ordered_aliases.user_id
-                        ) != ordered_aliases.previous_id
-                        then {{ product_analytics.forest_attach(
-                            'replayed.forest',
-                            'ordered_aliases.previous_id',
-                            'coalesce(' ~ product_analytics.forest_lookup('replayed.forest', 'ordered_aliases.user_id')
-                            ~ ', ordered_aliases.user_id)'
-                        ) }}
-                    else replayed.forest
-                end as forest
-            from replayed
-            inner join ordered_aliases
-                on
-                    replayed.component_id = ordered_aliases.component_id
-                    and ordered_aliases.alias_step = replayed.alias_step + 1
+),
 
-        ),
+{{ prefix }}final_forests as (
 
-        final_forests as (
+    select
+        component_id,
+        forest,
+        row_number() over (partition by component_id order by alias_step desc) as step_from_end
+    from {{ prefix }}replayed
 
-            select
-                component_id,
-                forest,
-                row_number() over (partition by component_id order by alias_step desc) as step_from_end
-            from replayed
+),
 
-        ),
+{{ prefix }}merged_users as (
 
-        merged_users as (
+    select {{ product_analytics.forest_entries('forest') }}
+    from {{ prefix }}final_forests
+    where step_from_end = 1
 
-            select {{ product_analytics.forest_entries('forest') }}
-            from final_forests
-            where step_from_end = 1
+),
 
-        )
+{{ prefix }}merges as (
 
-        select
-            node as user_id,
-            root as canonical_user_id
-        from merged_users
-    )
+    select
+        node as user_id,
+        root as canonical_user_id
+    from {{ prefix }}merged_users
+
+)
 {%- endmacro %}

@@ -16,3 +16,14 @@
         + ['duplicate_count', 'file', 'line_number']
     ) }}
 {%- endmacro %}
+
+{#- parsed_event_columns() with their types. -#}
+{% macro parsed_event_column_types() -%}
+    {%- set types = {} -%}
+    {%- for column in product_analytics.parsed_event_columns() -%}
+        {%- do types.update({
+            column: dbt.type_timestamp() if column in ('occurred_at', 'received_at') else dbt.type_string()
+        }) -%}
+    {%- endfor -%}
+    {{ return(types) }}
+{%- endmacro %}

@@ -36,7 +36,7 @@ cohort_events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_in_list('event_name', cohort_events) }}
-    and {{ in_rebuilt_buckets() }}
+        and {{ in_rebuilt_buckets() }}
 
 ),
 

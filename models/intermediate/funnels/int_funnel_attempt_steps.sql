@@ -32,7 +32,7 @@ events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_in_list('event_name', funnel_step_events()) }}
-    and {{ in_rebuilt_buckets() }}
+        and {{ in_rebuilt_buckets() }}
 
 ),
 

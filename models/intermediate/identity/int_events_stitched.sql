@@ -124,7 +124,7 @@ final as (
         {# events no longer accepted (deleted): looked for only after a run that deleted stored events #}
         select
             {%- for column in stg_event_columns() %}
-                {% if column == 'event_id' %}previous_events.event_id{% else %}null{% endif %} as {{ column }},
+                {% if column == 'event_id' %}previous_events.event_id{% else %}null as {{ column }}{% endif %},
             {%- endfor %}
             cast(null as {{ dbt.type_string() }}) as person_id,
             cast(null as {{ dbt.type_int() }}) as _person_bucket,

@@ -31,15 +31,17 @@ user_merges as (
 
 ),
 
-resolved as (
+{{ identities('events', 'user_merges', 'resolved_') }},
+
+final as (
 
     select
         identifier_type,
         identifier,
         canonical_user_id,
         person_id
-    from {{ identities('events', 'user_merges') }}
+    from resolved_identities
 
 )
 
-select * from resolved
+select * from final

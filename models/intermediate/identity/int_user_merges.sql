@@ -5,7 +5,7 @@
     whole persons before deleting them.
 -#}
 
-with
+with recursive
 
 events as (
 
@@ -28,13 +28,15 @@ tombstones as (
 
 ),
 
-merges as (
+{{ alias_merges('events', 'tombstones', 'alias_') }},
+
+final as (
 
     select
         user_id,
         canonical_user_id
-    from {{ alias_merges('events', 'tombstones') }}
+    from alias_merges
 
 )
 
-select * from merges
+select * from final

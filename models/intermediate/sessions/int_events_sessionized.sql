@@ -24,7 +24,7 @@ activity_events as (
     from {{ ref('int_events_stitched') }}
     where
         {{ is_activity_event() }}
-    and {{ in_rebuilt_buckets() }}
+        and {{ in_rebuilt_buckets() }}
 
 ),
 

@@ -122,8 +122,8 @@ last_lines_read_again as (
     select
         files_compared.file,
         landed_lines.line_status,
-        landed_lines.raw_line is not distinct from
-        {{ without_trailing_carriage_return('lines_read_again.physical_line') }} as is_unchanged
+        {{ is_same_value('landed_lines.raw_line', without_trailing_carriage_return('lines_read_again.physical_line')) }}
+            as is_unchanged
     from files_compared
     inner join landed_lines
         on
@@ -153,9 +153,10 @@ judged as (
             when not files_compared.is_landed then 'waiting'
             when files_compared.file_size_bytes = files_compared.landed_size_bytes then 'landed'
             when files_compared.file_size_bytes < files_compared.landed_size_bytes then 'shrunk'
-            when
-                {{ event_file_prefix_fingerprint('files_compared.file', 'files_compared.landed_size_bytes') }}
-                is distinct from files_compared.landed_fingerprint
+            when not {{ is_same_value(
+                    event_file_prefix_fingerprint('files_compared.file', 'files_compared.landed_size_bytes'),
+                    'files_compared.landed_fingerprint'
+                ) }}
                 then 'rewritten'
             when not coalesce(last_lines_read_again.is_unchanged, true) then 'rewritten'
             else 'waiting'
@@ -178,8 +179,10 @@ final as (
         case status
             when 'unreadable' then file_read_error
             when 'copy_of_landed_file' then 'same bytes as ' || same_content_file
-            when 'shrunk' then 'now ' || cast(file_size_bytes as {{ dbt.type_string() }})
-                || ' bytes, ' || cast(landed_size_bytes as {{ dbt.type_string() }}) || ' landed'
+            when 'shrunk'
+                then
+                    'now ' || cast(file_size_bytes as {{ dbt.type_string() }})
+                    || ' bytes, ' || cast(landed_size_bytes as {{ dbt.type_string() }}) || ' landed'
             when 'rewritten' then 'the landed part of the file changed'
             when 'waiting' then 'lands on the next build'
             when 'gone' then 'no longer on disk; its landed lines stay'

@@ -35,7 +35,7 @@
 {%- set run_seq = product_analytics.run_seq() %}
 {%- set event_columns = product_analytics.parsed_event_columns() %}
 
-with
+with recursive
 
 listed_files as (
 
@@ -63,26 +63,15 @@ requests as (
 
     ),
 {%- else -%}
-    no_lines as (
-
-        select
-            cast(null as {{ dbt.type_string() }}) as file,
-            cast(null as {{ dbt.type_bigint() }}) as line_number,
-            cast(null as {{ dbt.type_string() }}) as raw_line,
-            cast(null as {{ dbt.type_boolean() }}) as is_valid_utf8
-        where 1 = 0
-
-    ),
-
     previous_lines as (
 
         {#- a full build starts from an empty ledger: the ledger's columns, no row -#}
         select
-            parsed.file,
-            parsed.line_number,
+            cast(null as {{ dbt.type_string() }}) as file,
+            cast(null as {{ dbt.type_bigint() }}) as line_number,
             cast(null as {{ dbt.type_string() }}) as line_status,
-            {%- for column in event_columns %}
-                parsed.{{ column }},
+            {%- for column, column_type in product_analytics.parsed_event_column_types().items() %}
+                cast(null as {{ column_type }}) as {{ column }},
             {%- endfor %}
             cast(null as {{ dbt.type_bigint() }}) as duplicate_count,
             cast(null as {{ dbt.type_bigint() }}) as _file_size_bytes,
@@ -94,7 +83,7 @@ requests as (
             cast(null as {{ dbt.type_string() }}) as _user_id_token,
             cast(null as {{ dbt.type_boolean() }}) as _user_id_was_merged,
             cast(null as {{ dbt.type_string() }}) as _anonymous_id_token
-        from {{ parsed_event_lines('no_lines') }} as parsed
+        where 1 = 0
 
     ),
 {%- endif %}
@@ -175,8 +164,8 @@ last_lines_read_again as (
     select
         previous_lines.file,
         previous_lines.line_status,
-        previous_lines.raw_line is not distinct from
-        {{ without_trailing_carriage_return('lines_read.physical_line') }} as is_unchanged
+        {{ is_same_value('previous_lines.raw_line', without_trailing_carriage_return('lines_read.physical_line')) }}
+            as is_unchanged
     from files_to_read
     inner join previous_lines
         on
@@ -251,18 +240,20 @@ new_lines as (
 
 ),
 
+{{ parsed_event_lines('new_lines', 'new_') }},
+
 parsed_new_lines as (
 
     select
-        parsed.*,
+        new_parsed_lines.*,
         files_landed.file_size_bytes as _file_size_bytes,
         files_landed.file_modified_at as _file_modified_at,
         files_landed.file_fingerprint as _file_fingerprint,
         files_landed.file_ends_with_newline as _file_ends_with_newline,
         cast({{ run_seq }} as {{ dbt.type_bigint() }}) as _landed_run_seq
-    from {{ parsed_event_lines('new_lines') }} as parsed
+    from new_parsed_lines
     inner join files_landed
-        on parsed.file = files_landed.file
+        on new_parsed_lines.file = files_landed.file
 
 ),
 
@@ -483,15 +474,11 @@ deletion_seeds as (
         on
             {{ identifier_tombstone('changed_event_identifiers.identifier_type', 'changed_event_identifiers.identifier') }}
             = tombstones.identifier_token
-    where (select count(*) from tombstones) > 0
+    where (select count(any_tombstones.identifier_token) from tombstones as any_tombstones) > 0
 
 ),
 
-deletion_component as (
-
-    select identifier from {{ identifier_component('deletion_seeds', 'event_identifiers') }}
-
-),
+{{ identifier_component('deletion_seeds', 'event_identifiers', 'deletion_') }},
 
 component_events as (
 
@@ -504,25 +491,10 @@ component_events as (
 
 ),
 
-component_merges as (
+{#- SPEC §11: persons found by stitching over all accepted events, before deletion -#}
+{{ alias_merges('component_events', 'tombstones', 'component_') }},
 
-    select
-        user_id,
-        canonical_user_id
-    from {{ alias_merges('component_events', 'tombstones') }}
-
-),
-
-component_identities as (
-
-    {#- SPEC §11: persons found by stitching over all accepted events, before deletion -#}
-    select
-        identifier_type,
-        identifier,
-        person_id
-    from {{ identities('component_events', 'component_merges') }}
-
-),
+{{ identities('component_events', 'component_merges', 'component_') }},
 
 tombstoned_identities as (
 

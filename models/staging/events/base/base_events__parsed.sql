@@ -20,10 +20,6 @@ lines as (
 
 ),
 
-parsed as (
+{{ parsed_event_lines('lines', 'line_') }}
 
-    select * from {{ parsed_event_lines('lines') }}
-
-)
-
-select * from parsed
+select * from line_parsed_lines
