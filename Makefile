@@ -9,6 +9,7 @@ DEMO_DAYS ?= 60
 export DO_NOT_TRACK := 1
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+CI_DIR := target/ci
 
 .PHONY: help venv demo-data run build summary test lint lint-sql lint-python dbt-test pytest bench clean
 
@@ -38,26 +39,34 @@ summary: venv  ## print the run summary of the warehouse
 
 run: demo-data build summary report  ## set up, generate demo data if needed, build everything, print the summary and the report's path
 
-lint-sql: venv
-	$(BIN)/sqlfluff lint models tests analyses macros --processes 2
+# SQLFluff renders every model twice: against a fresh warehouse (the full-build branch) and
+# against the dbt-test warehouse (the incremental branch of every incremental model).
+LINT_FRESH_DB := $(CI_DIR)/lint-fresh.duckdb
+lint-sql: venv $(CI_DIR)/ci.duckdb  ## SQLFluff over the full-build and the incremental branch of every model
+	rm -f $(LINT_FRESH_DB)
+	DUCKDB_PATH=$(LINT_FRESH_DB) $(BIN)/sqlfluff lint models tests analyses --processes 2
+	DUCKDB_PATH=$(CI_DIR)/ci.duckdb $(BIN)/sqlfluff lint models --processes 2
+	rm -f $(LINT_FRESH_DB)
 
 lint-python: venv
 	$(BIN)/ruff check src tests/python
 	$(BIN)/ruff format --check src tests/python
 	$(BIN)/mypy
 
-lint: lint-sql lint-python  ## SQLFluff and ruff and mypy
+lint: lint-python lint-sql  ## ruff, mypy and SQLFluff
 
-CI_DIR := target/ci
 dbt-test: venv  ## build generated test data and run every dbt unit and data test on it
 	rm -rf $(CI_DIR) && mkdir -p $(CI_DIR)
 	$(BIN)/pa-generate --persons 300 --days 21 --seed 7 --out $(CI_DIR)/events
 	DUCKDB_PATH=$(CI_DIR)/ci.duckdb $(BIN)/dbt build --target test --vars '{raw_events_path: $(CI_DIR)/events}'
 
+$(CI_DIR)/ci.duckdb:
+	$(MAKE) dbt-test
+
 pytest: venv  ## the Python test suite (generator, conformance, reference, incremental runs)
 	$(BIN)/pytest -q
 
-test: lint dbt-test test-integrations pytest  ## every check: lint, dbt unit and data tests, the integrations, pytest
+test: lint-python dbt-test lint-sql test-integrations pytest  ## every check: lint, dbt unit and data tests, the integrations, pytest
 
 bench: venv  ## time and memory of generating 1M events and building them
 	$(BIN)/python -m product_analytics_tools.bench

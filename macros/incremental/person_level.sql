@@ -1,6 +1,7 @@
 {#-
     The config of a person-level model (SPEC §9), for config(**...): incremental with
-    strategy `rebuild` over buckets of persons, its grain as unique_key. Its rows carry
+    strategy `rebuild` over buckets of persons (meta rebuild: persons, shown in dbt docs),
+    its grain as unique_key. Its rows carry
     `_person_bucket` (person_bucket of its person column) and `_run_seq`; its import CTEs
     keep only the rebuilt buckets (in_rebuilt_buckets). On Spark its table is partitioned
     by bucket.
@@ -10,7 +11,7 @@
         'materialized': 'incremental',
         'incremental_strategy': 'rebuild',
         'unique_key': grain,
-        'rebuild_persons': true,
+        'meta': {'rebuild': 'persons', 'person_column': 'person_id'},
     } -%}
     {%- do settings.update(product_analytics.partitioning('_person_bucket')) -%}
     {{ return(settings) }}

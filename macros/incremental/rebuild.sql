@@ -2,12 +2,12 @@
     Incremental strategy `rebuild` (SPEC §9), the one strategy of every incremental model:
     the rows of the model's SQL replace, in the target table, every row of the units they
     rebuild. A unit is one value of `unique_key` (key models: base_events__ledger,
-    int_identity_map, int_events_stitched...), or, for a person-level model (config
-    `rebuild_persons=true`), one bucket of persons: every bucket named by
+    int_identity_map, int_events_stitched...), or, for a person-level model (meta
+    `rebuild: persons`, macro person_level), one bucket of persons: every bucket named by
     int_person_changes since the model last ran (in_rebuilt_buckets), whether or not the
     new rows hold one of its persons, so that persons who left a bucket or were deleted
-    leave no row behind. A key model can drop a key by returning it with `_is_removed`
-    true.
+    leave no row behind. A key model with meta `removes_keys` drops a key by returning it
+    with `_is_removed` true.
 
     dbt runs the strategy inside the model's transaction, after the model's rows are in a
     temporary table: a build killed at any point leaves each table as it was before its
@@ -20,7 +20,7 @@
 
 {#- The SQL boolean that selects, among `relation`'s rows (alias `alias`), the units the new rows in `new_rows` rebuild. -#}
 {% macro rebuilt_units(alias, new_rows) -%}
-    {%- if config.get('rebuild_persons') -%}
+    {%- if (config.get('meta') or {}).get('rebuild') == 'persons' -%}
         (
             {{ product_analytics.in_rebuilt_buckets(alias ~ '._person_bucket') }}
             or {{ alias }}._person_bucket in (select new_rows._person_bucket from {{ new_rows }} as new_rows)
@@ -43,7 +43,7 @@
 {% macro rows_to_insert(new_rows, columns) -%}
     select {{ columns | join(', ') }}
     from {{ new_rows }}
-    {%- if config.get('removes_keys') %}
+    {%- if (config.get('meta') or {}).get('removes_keys') %}
         where not _is_removed
     {%- endif %}
 {%- endmacro %}

@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='rebuild',
         unique_key='event_id',
-        removes_keys=true,
+        meta={'removes_keys': true},
         **product_analytics.partitioning('_person_bucket'),
     )
 }}
