@@ -41,8 +41,8 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 
@@ -366,7 +366,7 @@ def register(connection: duckdb.DuckDBPyConnection) -> None:
     connection.create_function(
         "pa_event_file_prefix_fingerprint", prefix_fingerprint, ["VARCHAR", "BIGINT"], "VARCHAR"
     )
-    connection.create_function(
+    connection.create_function(  # type: ignore[call-overload]
         "pa_read_event_file_part",
         read_part,
         ["VARCHAR", "BIGINT", "BIGINT", "BIGINT"],
@@ -376,7 +376,7 @@ def register(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-class WarehouseBusyError(DbtRuntimeError):  # type: ignore[misc]
+class WarehouseBusyError(DbtRuntimeError):
     """Another process holds the DuckDB warehouse file."""
 
 
@@ -398,7 +398,7 @@ def check_warehouse_is_free(path: str) -> None:
         raise
 
 
-class Plugin(BasePlugin):  # type: ignore[misc]
+class Plugin(BasePlugin):
     """dbt-duckdb plugin registering the landing functions on every connection."""
 
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:
