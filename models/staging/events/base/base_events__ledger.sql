@@ -32,7 +32,7 @@
     outcome changed, lines deleted); strategy `rebuild` replaces them by key.
 -#}
 
-{%- set run_seq = product_analytics.run_seq() %}
+{%- set run_seq = run_seq() %}
 {%- set event_columns = product_analytics.parsed_event_columns() %}
 
 with recursive
