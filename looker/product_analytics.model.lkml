@@ -37,6 +37,10 @@ explore: fct_ingestion_daily {
   description: "Data quality per event day (UTC date of occurred_at): every landed raw line counted once, as an accepted event, a duplicate or a rejected line by reason (SPEC §3), late arrivals and the share of accepted events carrying a user_id. A duplicate line is dated by the event it duplicates; a rejected line by its occurred_at, else its received_at, else its file's modification day. Lines removed by a deletion request (SPEC §11) are no longer counted here."
 }
 
+explore: fct_ingestion_files {
+  description: "One row per raw event file on disk or landed (SPEC §1, §3): what the build made of it. landed: every line of the file as it is now was landed. waiting: readable but not landed yet (it arrived or grew while the build ran); the next build lands it. unreadable: it cannot be read to its end (a truncated or corrupt gzip file, no permission); nothing of it lands until a readable file replaces it. shrunk and rewritten: a landed file that is now shorter, or whose landed bytes or landed last line changed; its new content is not landed (event files are append-only). An unterminated last line that was rejected (a line cut short while it was written) is landed again when the file grows. copy_of_landed_file: a new file whose bytes equal a landed file's (a rename or a copy): not landed, so its lines are not counted twice (a full rebuild over both files would land both). gone: landed, no longer on disk; its landed lines stay. The warn-severity tests name every file that needs a person's attention, on every build until it is fixed."
+}
+
 explore: fct_ingestion_reconciliation {
   description: "The line reconciliation of SPEC §3 and §11, one row per metric: raw_lines (every non-blank line ever landed) = accepted + duplicates + rejected + deleted, and rejected_<reason> for each reject reason. `deleted` counts lines removed by deletion requests, duplicates of deleted events included."
 }
