@@ -1,73 +1,97 @@
-"""The landing model's line splitting (SPEC §2): physical line numbers, blank lines, CR, UTF-8."""
+"""Landing of raw lines (SPEC §1–3), through the models that do it: base_events__files lists
+the event files at any depth, base_events__ledger numbers physical lines from 1 (blank
+lines counted, never landed), strips one trailing carriage return, reads gzip, flags
+invalid UTF-8 (rejected as invalid_json, its text kept with replacement characters) and
+keeps line numbers exact across the parts a file is read in."""
 
 from __future__ import annotations
 
 import gzip
-import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
-from dbt_harness import PROJECT_ROOT
+import pytest
 
-
-def _landing_module() -> ModuleType:
-    path = PROJECT_ROOT / "models" / "staging" / "events" / "base" / "base_events__lines.py"
-    spec = importlib.util.spec_from_file_location("base_events__lines", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from dbt_harness import DbtProject
+from product_analytics_tools.duckdb_landing import LINES_PER_PART
 
 CONTENT = b'{"a":1}\n\n   \n\t\r\n{"b":2}\r\n\xff{"c":3}'
+IGNORED_NAMES = ("e.json", "f.txt", "g.ndjson.bak")
 
 
-def test_blank_lines_are_counted_but_not_landed(tmp_path: Path) -> None:
-    path = tmp_path / "part.ndjson"
-    path.write_bytes(CONTENT)
-    numbers, texts, valid = _landing_module().read_file_lines(str(path))
-    assert numbers == [1, 5, 6]
-    assert texts[:2] == ['{"a":1}', '{"b":2}']
-    assert valid == [True, True, False]
-    assert texts[2] == '\ufffd{"c":3}'
+def _long_file() -> tuple[bytes, list[int]]:
+    """More lines than three parts hold, with a blank line every seventh: the physical
+    numbers of its non-blank lines."""
+    lines: list[bytes] = []
+    numbers: list[int] = []
+    for number in range(1, 3 * LINES_PER_PART + 50):
+        if number % 7 == 0:
+            lines.append(b"  ")
+        else:
+            lines.append(b'{"n":%d}' % number)
+            numbers.append(number)
+    return b"\n".join(lines) + b"\n", numbers
 
 
-def test_gzip_and_final_newline(tmp_path: Path) -> None:
-    path = tmp_path / "part.jsonl.gz"
-    with gzip.open(path, "wb") as handle:
+@pytest.fixture(scope="module")
+def landed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[dict[str, Any]]]]:
+    root = tmp_path_factory.mktemp("landing")
+    events = root / "events"
+    nested = events / "x" / "y"
+    nested.mkdir(parents=True)
+    (nested / "part.ndjson").write_bytes(CONTENT)
+    with gzip.open(events / "part.jsonl.gz", "wb") as handle:
         handle.write(b'{"a":1}\r\n{"b":2}\n')
-    numbers, texts, valid = _landing_module().read_file_lines(str(path))
-    assert numbers == [1, 2]
-    assert texts == ['{"a":1}', '{"b":2}']
-    assert valid == [True, True]
-
-
-def test_only_event_files_are_registered(tmp_path: Path) -> None:
-    for name in (
-        "a.ndjson",
-        "b.jsonl",
-        "c.ndjson.gz",
-        "d.jsonl.gz",
-        "e.json",
-        "f.txt",
-        "g.ndjson.bak",
-    ):
-        nested = tmp_path / "x" / "y" / name
-        nested.parent.mkdir(parents=True, exist_ok=True)
-        nested.write_bytes(b"")
-    spec = importlib.util.spec_from_file_location(
-        "base_events__files",
-        PROJECT_ROOT / "models" / "staging" / "events" / "base" / "base_events__files.py",
+    (events / "long.ndjson").write_bytes(_long_file()[0])
+    (events / "other.jsonl").write_bytes(b"")
+    for name in IGNORED_NAMES:
+        (nested / name).write_bytes(b'{"a":1}\n')
+    project = DbtProject(root / "project")
+    project.dbt(
+        "build",
+        "--select",
+        "+base_events__ledger",
+        "--exclude-resource-type",
+        "unit_test",
+        vars={"raw_events_path": str(events)},
     )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    found = [Path(path).name for path in module.list_event_files(str(tmp_path))]
-    assert found == ["a.ndjson", "b.jsonl", "c.ndjson.gz", "d.jsonl.gz"]
+    files = project.rows("base_events__files")
+    lines = project.rows("base_events__ledger order by file, line_number")
+    yield {
+        name: [row for row in lines if Path(row["file"]).name == name]
+        for name in {Path(row["file"]).name for row in files}
+    }
 
 
-def test_batches_keep_physical_line_numbers(tmp_path: Path) -> None:
-    path = tmp_path / "part.ndjson"
-    path.write_bytes(CONTENT + b"\n" + b'{"d":4}\n' * 3)
-    batches = list(_landing_module().iter_file_line_batches(str(path), batch_lines=2))
-    assert [numbers for numbers, _texts, _valid in batches] == [[1, 5], [6, 7], [8, 9]]
+def test_only_event_files_are_listed(landed: dict[str, list[dict[str, Any]]]) -> None:
+    assert sorted(landed) == ["long.ndjson", "other.jsonl", "part.jsonl.gz", "part.ndjson"]
+
+
+def test_blank_lines_are_counted_but_not_landed(landed: dict[str, list[dict[str, Any]]]) -> None:
+    rows = landed["part.ndjson"]
+    assert [row["line_number"] for row in rows] == [1, 5, 6]
+    assert [row["raw_line"] for row in rows] == ['{"a":1}', '{"b":2}', '\ufffd{"c":3}']
+    # no event name or identity: the valid lines are rejected too, for their own reasons
+    assert rows[2]["reject_reason"] == "invalid_json"
+    assert rows[0]["reject_reason"] != "invalid_json"
+
+
+def test_gzip_and_final_newline(landed: dict[str, list[dict[str, Any]]]) -> None:
+    rows = landed["part.jsonl.gz"]
+    assert [(row["line_number"], row["raw_line"]) for row in rows] == [
+        (1, '{"a":1}'),
+        (2, '{"b":2}'),
+    ]
+
+
+def test_an_empty_file_lands_no_line(landed: dict[str, list[dict[str, Any]]]) -> None:
+    assert landed["other.jsonl"] == []
+
+
+def test_parts_keep_physical_line_numbers(landed: dict[str, list[dict[str, Any]]]) -> None:
+    content, numbers = _long_file()
+    rows = landed["long.ndjson"]
+    assert [row["line_number"] for row in rows] == numbers
+    assert all(row["raw_line"] == f'{{"n":{row["line_number"]}}}' for row in rows)
+    assert len(content.splitlines()) > 3 * LINES_PER_PART
