@@ -30,15 +30,16 @@ def _scalar(connection: duckdb.DuckDBPyConnection, sql: str) -> Any:
 def summarize(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """Lines of the summary, computed from the warehouse's tables."""
     lines: list[str] = []
-    if not _table_exists(connection, "base_events__lines"):
+    if not _table_exists(connection, "base_events__ledger"):
         return ["warehouse is empty: run `make run` (or dbt build) first"]
-    files = _scalar(connection, "select count(*) from base_events__files")
-    raw = _scalar(connection, "select count(*) from base_events__lines")
+    # from the ledger, not the raw files: the summary never reads the files again
+    files = _scalar(connection, "select count(distinct file) from base_events__ledger")
+    raw = _scalar(connection, "select count(*) from base_events__ledger")
     accepted = _scalar(connection, "select count(*) from stg_events")
     duplicates = _scalar(connection, "select coalesce(sum(duplicate_count), 0) from stg_events")
     rejected = _scalar(connection, "select count(*) from stg_events_rejected")
     lines.append(f"files landed        {files:>12,}")
-    lines.append(f"lines read          {raw:>12,}")
+    lines.append(f"lines landed        {raw:>12,}")
     lines.append(f"accepted events     {accepted:>12,}")
     lines.append(f"duplicates          {duplicates:>12,}")
     lines.append(f"rejected            {rejected:>12,}")
