@@ -891,6 +891,10 @@ def render_page(reports: Sequence[dict[str, Any]]) -> str:
         "DUCKDB_MEMORY_LIMIT=14GB DUCKDB_TEMP_DIRECTORY=/fast/disk/duckdb_tmp make bench SIZE=100m",
         "```",
         "",
+        "Disk: a run keeps the cached events, the models-only and the production warehouse",
+        "(for the incremental runs) and, while compacting, a second copy of the production one;",
+        "the table gives each warehouse file's size, so the need at a size can be read off.",
+        "",
     ]
     if not reports:
         out += [
