@@ -37,12 +37,14 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -62,6 +64,8 @@ SAMPLE_SECONDS: Final = 0.5
 LARGE: Final = 100_000_000  # from here on, plain `dbt build` is left out unless asked for
 # A 1-minute load average above this before a step means something else was running.
 CONTENDED_LOAD: Final = 0.5
+# Cores kept busy by other processes during a step above this: the figures are contended.
+CONTENDED_CORES: Final = 0.25
 EVENT_SUFFIXES: Final = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 
 MODELS_ONLY: Final = (
@@ -117,6 +121,8 @@ class Measurement:
     largest_process_rss_mb: float
     load_before: float
     log: str
+    cpu_seconds: float | None = None
+    other_cores: float | None = None
     slowest_nodes: list[dict[str, Any]] = field(default_factory=list)
     nodes: dict[str, dict[str, int]] = field(default_factory=dict)
     rows_written: list[dict[str, Any]] = field(default_factory=list)
@@ -155,6 +161,19 @@ def _tree_rss_bytes(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in tree) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _busy_cpu_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since boot (/proc/stat), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = handle.readline().split()
+    except OSError:
+        return None
+    # user nice system idle iowait irq softirq steal (guest time is inside user)
+    ticks = [int(value) for value in fields[1:9]]
+    busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 def _echo(stream: IO[bytes], log: IO[bytes]) -> None:
     for line in iter(stream.readline, b""):
         log.write(line)
@@ -175,6 +194,7 @@ def measure(
     print(f"\n=== {title}\n    $ {' '.join(command)}", flush=True)
     load_before = os.getloadavg()[0]
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    busy_before, own_before = _busy_cpu_seconds(), resource.getrusage(resource.RUSAGE_SELF)
     began = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -197,10 +217,19 @@ def measure(
             sampled = max(sampled, _tree_rss_bytes(process.pid))
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - began
+        busy_after, own_after = _busy_cpu_seconds(), resource.getrusage(resource.RUSAGE_SELF)
         process.returncode = os.waitstatus_to_exitcode(status)
         echo.join()
         process.stdout.close()
     largest = usage.ru_maxrss * 1024  # KiB on Linux
+    cpu_seconds = usage.ru_utime + usage.ru_stime
+    other_cores = None
+    if busy_before is not None and busy_after is not None and seconds > 0:
+        # What the machine did besides the step and this process (sampling, echoing).
+        own = (own_after.ru_utime + own_after.ru_stime) - (
+            own_before.ru_utime + own_before.ru_stime
+        )
+        other_cores = max(0.0, (busy_after - busy_before - cpu_seconds - own) / seconds)
     if process.returncode != 0:
         print(f"    !!! {title}: exit code {process.returncode} (log: {log_path})", flush=True)
     result = Measurement(
@@ -215,10 +244,13 @@ def measure(
         largest_process_rss_mb=round(largest / 2**20, 1),
         load_before=round(load_before, 2),
         log=str(log_path.relative_to(PROJECT_ROOT)),
+        cpu_seconds=round(cpu_seconds, 1),
+        other_cores=None if other_cores is None else round(other_cores, 2),
     )
     print(
         f"    --- {seconds:.1f} s, {result.events_per_second:,} events/s, "
-        f"peak RSS {result.peak_rss_mb:,.0f} MiB",
+        f"peak RSS {result.peak_rss_mb:,.0f} MiB, CPU {cpu_seconds:.1f} s, "
+        f"other processes {'?' if other_cores is None else f'{other_cores:.2f}'} cores",
         flush=True,
     )
     return result
@@ -272,7 +304,7 @@ def prepare_data(events_wanted: int, label: str) -> tuple[dict[str, Any], Measur
     target = -(-events_wanted * days // HISTORY_DAYS)
     generation = measure(
         "generate",
-        f"generate about {target:,} events over {days} days into {cache.relative_to(PROJECT_ROOT)}",
+        f"generate {target:,} events, {days} days",
         [
             str(BIN / "pa-generate"),
             "--target-events",
@@ -372,8 +404,9 @@ def _run_seq_mark(database: Path) -> int:
     latest = 0
     with duckdb.connect(str(database), read_only=True) as connection:
         tables = connection.execute(
-            "select table_schema, table_name from information_schema.columns "
-            "where column_name = '_run_seq'"
+            "select c.table_schema, c.table_name from information_schema.columns as c "
+            "inner join information_schema.tables as t using (table_schema, table_name) "
+            "where c.column_name = '_run_seq' and t.table_type = 'BASE TABLE'"
         ).fetchall()
         for schema, table in tables:
             found = connection.execute(f'select max(_run_seq) from "{schema}"."{table}"').fetchone()
@@ -438,7 +471,9 @@ def _rows_written(
     return sorted(rows, key=lambda row: (-(row["rows_written"] or 0), row["model"]))
 
 
-def _duckdb_settings(env: dict[str, str], target_path: Path, log_path: Path) -> dict[str, Any]:
+def _duckdb_settings(
+    env: dict[str, str], target_path: Path, log_path: Path, variables: str
+) -> dict[str, Any]:
     """memory_limit, temp_directory and threads as dbt's DuckDB connection sees them."""
     query = (
         "select current_setting('memory_limit') as memory_limit, "
@@ -455,6 +490,8 @@ def _duckdb_settings(env: dict[str, str], target_path: Path, log_path: Path) -> 
         "json",
         "--quiet",
         *_dbt_flags(target_path, log_path),
+        "--vars",
+        variables,  # the builds' vars: a change would cost the next build a full parse
     ]
     completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     found = re.search(r"\{.*\}", completed.stdout, re.DOTALL)
@@ -560,63 +597,109 @@ def run(events_wanted: int, steps: Sequence[str]) -> dict[str, Any]:
     def database(name: str) -> Path:
         return workdir / f"{name}.duckdb"
 
-    def env_for(name: str) -> dict[str, str]:
-        return dict(base_env, DUCKDB_PATH=str(database(name)))
+    # Every dbt step runs on the same DUCKDB_PATH (the profile, and so partial parsing,
+    # stays the same, as in repeated runs at one place); each warehouse is moved there for
+    # its step and back afterwards.
+    active = database("warehouse")
+    active_env = dict(base_env, DUCKDB_PATH=str(active))
+
+    def discard_active() -> None:
+        for leftover in workdir.glob(f"{active.name}*"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
+
+    @contextmanager
+    def at_active(warehouse: str | None) -> Iterator[bool]:
+        """Move the warehouse (when it exists) to DUCKDB_PATH for a step; True if it existed.
+
+        Inspect it there too: its views name the catalog `warehouse`."""
+        discard_active()
+        kept_file = database(warehouse) if warehouse else None
+        existed = kept_file is not None and kept_file.is_file()
+        # The file and the compaction's side file travel together.
+        pairs = (
+            [
+                (
+                    kept_file.with_name(kept_file.name + suffix),
+                    active.with_name(active.name + suffix),
+                )
+                for suffix in ("", ".compacted.json")
+            ]
+            if kept_file
+            else []
+        )
+        for kept, there in pairs:
+            if kept.is_file():
+                kept.rename(there)
+        try:
+            yield existed
+        finally:
+            for kept, there in pairs:
+                if there.is_file():
+                    there.rename(kept)
+            discard_active()
 
     def dbt_step(
-        step: str, title: str, args: Sequence[str], warehouse: str, events: int
+        step: str, title: str, args: Sequence[str], warehouse: str | None, events: int
     ) -> Measurement:
         command = [str(BIN / "dbt"), *args, *_dbt_flags(target_path, logs), "--vars", variables]
         run_results = target_path / "run_results.json"
         run_results.unlink(missing_ok=True)
-        incremental = step.startswith("incremental") and database(warehouse).is_file()
-        before = _run_seq_mark(database(warehouse)) if incremental else 0
-        result = measure(
-            step,
-            title,
-            command,
-            env=env_for(warehouse),
-            log_path=workdir / f"{step}.log",
-            events=events,
-        )
-        if args[0] != "parse" and database(warehouse).is_file():
-            result.warehouse_mb = round(database(warehouse).stat().st_size / 2**20, 1)
-        if run_results.is_file() and args[0] != "parse":
-            kept = workdir / "run_results" / f"{step}.json"
-            kept.parent.mkdir(exist_ok=True)
-            shutil.copy(run_results, kept)
-            result.slowest_nodes, result.nodes, result.failed_nodes = _node_summary(
-                run_results, target_path / "manifest.json"
+        with at_active(warehouse) as incremental:
+            before = _run_seq_mark(active) if incremental else 0
+            result = measure(
+                step,
+                title,
+                command,
+                env=active_env,
+                log_path=workdir / f"{step}.log",
+                events=events,
             )
-            if incremental:
-                result.rows_written = _rows_written(
-                    run_results, target_path / "manifest.json", database(warehouse), before
+            if warehouse is not None and active.is_file():
+                result.warehouse_mb = round(active.stat().st_size / 2**20, 1)
+            if run_results.is_file() and args[0] != "parse":
+                kept = workdir / "run_results" / f"{step}.json"
+                kept.parent.mkdir(exist_ok=True)
+                shutil.copy(run_results, kept)
+                result.slowest_nodes, result.nodes, result.failed_nodes = _node_summary(
+                    run_results, target_path / "manifest.json"
                 )
+                if incremental and active.is_file():
+                    result.rows_written = _rows_written(
+                        run_results, target_path / "manifest.json", active, before
+                    )
         return result
 
     def compact_step(step: str, warehouse: str, events: int) -> Measurement:
-        command = [
-            str(BIN / "pa-compact-warehouse"),
-            "--database",
-            str(database(warehouse)),
-            "--if-deleted",
-        ]
-        return measure(
-            step,
-            "  then make build's compaction (pa-compact-warehouse --if-deleted)",
-            command,
-            env=env_for(warehouse),
-            log_path=workdir / f"{step}.log",
-            events=events,
-        )
+        # As `make build` runs it: on $DUCKDB_PATH, right after the dbt build.
+        command = [str(BIN / "pa-compact-warehouse"), "--if-deleted"]
+        with at_active(warehouse):
+            result = measure(
+                step,
+                "  then make build's compaction (pa-compact-warehouse --if-deleted)",
+                command,
+                env=active_env,
+                log_path=workdir / f"{step}.log",
+                events=events,
+            )
+        return result
 
     measured: list[Measurement] = []
+    if generation is None and meta.get("generation"):
+        # The data is cached: report its generation as measured then.
+        generation = Measurement(**meta["generation"])
+        generation.title = (
+            f"generate {generation.events:,} events, {HISTORY_DAYS + 1} days "
+            f"(cached, measured {meta['generated_at']})"
+        )
     if generation is not None:
         measured.append(generation)
     history_days = f"{HISTORY_DAYS} days"
     # Always: the later steps reuse its manifest (partial parsing), as repeated runs do.
     measured.append(
-        dbt_step("parse", "dbt parse (so no build pays for parsing)", ("parse",), "warehouse", 0)
+        dbt_step("parse", "dbt parse (so no build pays for parsing)", ("parse",), None, 0)
     )
     if "models" in steps:
         measured.append(
@@ -652,10 +735,9 @@ def run(events_wanted: int, steps: Sequence[str]) -> dict[str, Any]:
         for leftover in workdir.glob("plain.duckdb*"):
             if leftover.is_file():
                 leftover.unlink()  # only its time matters; at 100M the file is large
-    settings = _duckdb_settings(env_for("warehouse"), target_path, logs)
-    for leftover in workdir.glob("warehouse.duckdb*"):
-        if leftover.is_file():
-            leftover.unlink()
+    discard_active()
+    settings = _duckdb_settings(active_env, target_path, logs, variables)
+    discard_active()
 
     if {"incremental_models", "incremental_production"} & set(steps):
         print(
@@ -793,8 +875,9 @@ def _fmt_mb(mb: float) -> str:
 
 def steps_table(report: dict[str, Any]) -> list[str]:
     lines = [
-        "| step | events | wall time | events/s | peak RSS | warehouse file | load before |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| step | events | wall time | events/s | peak RSS | CPU time | warehouse file "
+        "| other load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for step in report["steps"]:
         failed = "" if step["returncode"] == 0 else f" **(failed, exit {step['returncode']})**"
@@ -804,8 +887,8 @@ def steps_table(report: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {step['title'].strip()}{failed} | {events} "
             f"| {_fmt_seconds(step['seconds'])} | {rate} "
-            f"| {_fmt_mb(step['peak_rss_mb'])} | {_fmt_mb(warehouse) if warehouse else ''} "
-            f"| {step['load_before']:.2f} |"
+            f"| {_fmt_mb(step['peak_rss_mb'])} | {_cpu(step)} "
+            f"| {_fmt_mb(warehouse) if warehouse else ''} | {_other_load(step)} |"
         )
     return lines
 
@@ -832,8 +915,27 @@ def rows_table(step: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _cpu(step: dict[str, Any]) -> str:
+    cpu = step.get("cpu_seconds")
+    return "" if cpu is None else _fmt_seconds(cpu)
+
+
+def _other_load(step: dict[str, Any]) -> str:
+    """Cores other processes kept busy during the step (older results: load average before)."""
+    other = step.get("other_cores")
+    if other is None:
+        return f"load {step['load_before']:.2f} before"
+    return f"{other:.2f} cores"
+
+
 def is_contended(report: dict[str, Any]) -> bool:
-    return any(step["load_before"] > CONTENDED_LOAD for step in report["steps"])
+    for step in report["steps"]:
+        other = step.get("other_cores")
+        if (other is None and step["load_before"] > CONTENDED_LOAD) or (
+            other is not None and other > CONTENDED_CORES
+        ):
+            return True
+    return False
 
 
 def render_page(reports: Sequence[dict[str, Any]]) -> str:
@@ -872,10 +974,11 @@ def render_page(reports: Sequence[dict[str, Any]]) -> str:
         "Events are the non-blank lines of the input (history for a full build, the new day",
         "for an incremental run); events/s = events / wall time. Peak RSS is that of the",
         "step's process tree: the larger of the summed RSS sampled every 0.5 s and the",
-        "kernel's high-water mark of its largest process. `dbt parse` runs first, so no build",
-        'pays for parsing. "Load before" is the 1-minute load average when the step',
-        f"started; above {CONTENDED_LOAD} something else was using the machine and the figures are",
-        "contended.",
+        "kernel's high-water mark of its largest process. CPU time is the step's own (user +",
+        "system, all its processes). `dbt parse` runs first, so no build pays for parsing.",
+        '"Other load" is the CPU that other processes used during the step, in cores (busy',
+        f"time from /proc/stat less the step's and the benchmark's own): above {CONTENDED_CORES}",
+        "the wall times are contended; CPU time is the steadier figure then.",
         "",
         "## Memory settings",
         "",
@@ -990,13 +1093,14 @@ def print_summary(report: dict[str, Any]) -> None:
         f"{data['history_days']} days, +{data['new_day_events']:,} on {data['new_day']} "
         f"(1/{data['history_events'] / max(data['new_day_events'], 1):.1f} of the history)"
     )
-    print(f"{'step':<66} {'wall':>10} {'events/s':>10} {'peak RSS':>10} {'load':>5}")
+    print(f"{'step':<60} {'wall':>10} {'events/s':>10} {'peak RSS':>10} {'CPU':>10} {'others':>6}")
     for step in report["steps"]:
         failed = "" if step["returncode"] == 0 else "FAILED: "
         rate = f"{step['events_per_second']:,}" if step["events"] else ""
         print(
-            f"{(failed + step['title'].strip())[:66]:<66} {_fmt_seconds(step['seconds']):>10} "
-            f"{rate:>10} {_fmt_mb(step['peak_rss_mb']):>10} {step['load_before']:>5.2f}"
+            f"{(failed + step['title'].strip())[:60]:<60} {_fmt_seconds(step['seconds']):>10} "
+            f"{rate:>10} {_fmt_mb(step['peak_rss_mb']):>10} {_cpu(step):>10} "
+            f"{'?' if step.get('other_cores') is None else step['other_cores']:>6}"
         )
         for node in step.get("failed_nodes", [])[:10]:
             print(f"    failed: {node}")
@@ -1026,8 +1130,8 @@ def print_summary(report: dict[str, Any]) -> None:
     print(f"DuckDB settings: {settings}")
     if is_contended(report):
         print(
-            f"note: the load average was above {CONTENDED_LOAD} before a step: "
-            "these figures are contended"
+            f"note: other processes kept more than {CONTENDED_CORES} cores busy during a step: "
+            "these wall times are contended"
         )
 
 
