@@ -75,8 +75,9 @@ pytest: venv  ## the Python test suite (generator, conformance, reference, incre
 
 test: lint-python dbt-test lint-sql test-integrations pytest  ## every check: lint, dbt unit and data tests, the integrations, pytest
 
-bench: venv  ## time and memory of generating 1M events and building them
-	$(BIN)/python -m product_analytics_tools.bench
+SIZE ?= 1m
+bench: venv  ## SIZE=100k|1m|10m|100m: time, events/s and peak memory of the builds (data cached in target/bench/data); writes target/bench/<size>.json and docs/benchmarks.md
+	$(BIN)/python -m product_analytics_tools.bench --size $(SIZE)
 
 # -- Using the marts: Great Expectations, MetricFlow, LookML, the report, docs, orchestrators --
 .PHONY: validate semantic-check lookml lookml-check report docs browser test-integrations test-orchestration
