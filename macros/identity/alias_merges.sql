@@ -216,7 +216,7 @@
     query fails (raise_error) when the last round still changed a label.
 -#}
 {% macro spark__alias_components(prefix) -%}
-{%- set rounds = var('spark_closure_rounds', 24) | int -%}
+{%- set rounds = var('spark_closure_rounds', 8) | int -%}
 {{ prefix }}alias_neighbours as (
     select
         from_id,

@@ -40,7 +40,7 @@
     cut silently: raise the var then.
 -#}
 {% macro spark__identifier_component(seeds, event_identifiers, prefix) -%}
-{%- set rounds = var('spark_closure_rounds', 24) | int -%}
+{%- set rounds = var('spark_closure_rounds', 8) | int -%}
 {{ prefix }}identifier_pairs as (
     select distinct
         mentions.identifier,
