@@ -136,13 +136,19 @@ clean:  ## remove build output (keeps .venv and data)
 	rm -rf target logs warehouse.duckdb
 
 # Apache Spark (dbt-spark, local session): optional, DuckDB users never need pyspark.
-.PHONY: venv-spark test-spark
+.PHONY: venv-spark test-spark run-spark
 $(BIN)/.installed-spark: $(BIN)/.installed requirements-spark.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements-spark.txt
 	touch $@
 
 venv-spark: $(BIN)/.installed-spark  ## add dbt-spark and pyspark to .venv (needs Java 17)
 
-SPARK_TESTS := tests/python/test_macros_cross_engine.py tests/python/test_spark_landing_prototype.py
-test-spark: venv-spark  ## cross-engine checks: every dispatched macro equal on DuckDB and Spark
-	PA_REQUIRE_SPARK=1 $(BIN)/pytest -q $(SPARK_TESTS)
+SPARK_TESTS := tests/python/test_macros_cross_engine.py tests/python/test_spark_landing_prototype.py \
+	tests/python/test_spark_conformance.py
+test-spark: venv-spark  ## Spark checks: every dispatched macro equal on both engines, the conformance suite built on Spark
+	PA_REQUIRE_SPARK=1 PA_RUN_SPARK_BUILDS=1 $(BIN)/pytest -q $(SPARK_TESTS)
+
+SPARK_WAREHOUSE_DIR ?= $(CURDIR)/target/spark-warehouse
+run-spark: venv-spark demo-data  ## the production build of $(EVENTS_DIR) on Spark (local session) into $$SPARK_WAREHOUSE_DIR; base_events__ledger does not build on Spark yet
+	SPARK_WAREHOUSE_DIR=$(SPARK_WAREHOUSE_DIR) SPARK_LOCAL_IP=127.0.0.1 $(BIN)/dbt build --target spark \
+		--exclude-resource-type unit_test --vars '{raw_events_path: $(abspath $(EVENTS_DIR))}'

@@ -26,3 +26,24 @@
         {{- expression -}}
     {%- endif -%}
 {%- endmacro %}
+
+{#-
+    The materialization of a view whose SQL is very long (base_events__parsed): a view
+    where the engine can store its text; on Spark a table, since the Hive metastore keeps
+    a view's text in a column of 32,700 characters.
+-#}
+{% macro long_view_materialization() -%}
+    {{ return(adapter.dispatch('long_view_materialization', 'product_analytics')()) }}
+{%- endmacro %}
+
+{% macro default__long_view_materialization() -%}
+    {{ return('view') }}
+{%- endmacro %}
+
+{% macro duckdb__long_view_materialization() -%}
+    {{ return('view') }}
+{%- endmacro %}
+
+{% macro spark__long_view_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

@@ -87,34 +87,7 @@
 
 ),
 
-{{ prefix }}reachable as (
-
-    {#- every id reachable from each id over aliases in either direction -#}
-    select distinct
-        from_id as user_id,
-        from_id as reached_from
-    from {{ prefix }}alias_edges
-
-    union
-
-    select
-        {{ prefix }}alias_edges.to_id as user_id,
-        {{ prefix }}reachable.reached_from
-    from {{ prefix }}reachable
-    inner join {{ prefix }}alias_edges
-        on {{ prefix }}reachable.user_id = {{ prefix }}alias_edges.from_id
-
-),
-
-{{ prefix }}components as (
-
-    select
-        user_id,
-        min(reached_from) as component_id
-    from {{ prefix }}reachable
-    group by user_id
-
-),
+{{ product_analytics.alias_components(prefix) }},
 
 {{ prefix }}ordered_aliases as (
 
@@ -194,5 +167,107 @@
         root as canonical_user_id
     from {{ prefix }}merged_users
 
+)
+{%- endmacro %}
+
+{#- The connected components of the alias graph: CTE definitions ending in <prefix>components (user_id, component_id: the smallest user_id of its component), from <prefix>alias_edges (from_id, to_id, both directions). -#}
+{% macro alias_components(prefix) -%}
+    {{ return(adapter.dispatch('alias_components', 'product_analytics')(prefix)) }}
+{%- endmacro %}
+
+{% macro default__alias_components(prefix) -%}
+{{ prefix }}reachable as (
+
+    {#- every id reachable from each id over aliases in either direction -#}
+    select distinct
+        from_id as user_id,
+        from_id as reached_from
+    from {{ prefix }}alias_edges
+
+    union
+
+    select
+        {{ prefix }}alias_edges.to_id as user_id,
+        {{ prefix }}reachable.reached_from
+    from {{ prefix }}reachable
+    inner join {{ prefix }}alias_edges
+        on {{ prefix }}reachable.user_id = {{ prefix }}alias_edges.from_id
+
+),
+
+{{ prefix }}components as (
+
+    select
+        user_id,
+        min(reached_from) as component_id
+    from {{ prefix }}reachable
+    group by user_id
+
+)
+{%- endmacro %}
+
+{% macro duckdb__alias_components(prefix) -%}
+{{ return(product_analytics.default__alias_components(prefix)) }}
+{%- endmacro %}
+
+{#-
+    Spark: the smallest label of each id's neighbours (itself included), over var
+    `spark_closure_rounds` unrolled rounds (its recursive CTEs take UNION ALL only); the
+    query fails (raise_error) when the last round still changed a label.
+-#}
+{% macro spark__alias_components(prefix) -%}
+{%- set rounds = var('spark_closure_rounds', 8) | int -%}
+{{ prefix }}alias_neighbours as (
+    select
+        from_id,
+        to_id
+    from {{ prefix }}alias_edges
+
+    union
+
+    select
+        from_id,
+        from_id as to_id
+    from {{ prefix }}alias_edges
+),
+
+{{ prefix }}component_labels_0 as (
+    select distinct
+        from_id as user_id,
+        from_id as component_id
+    from {{ prefix }}alias_edges
+),
+{%- for round in range(1, rounds + 1) %}
+
+{{ prefix }}component_labels_{{ round }} as (
+    select
+        {{ prefix }}alias_neighbours.from_id as user_id,
+        min({{ prefix }}component_labels_{{ round - 1 }}.component_id) as component_id
+    from {{ prefix }}alias_neighbours
+    inner join {{ prefix }}component_labels_{{ round - 1 }}
+        on {{ prefix }}alias_neighbours.to_id = {{ prefix }}component_labels_{{ round - 1 }}.user_id
+    group by {{ prefix }}alias_neighbours.from_id
+),
+{%- endfor %}
+
+{{ prefix }}components as (
+    select
+        user_id,
+        component_id
+    from {{ prefix }}component_labels_{{ rounds }}
+    where
+        case
+            when
+                (
+                    select count(*)
+                    from {{ prefix }}component_labels_{{ rounds }} as last_labels
+                    inner join {{ prefix }}component_labels_{{ rounds - 1 }} as previous_labels
+                        on
+                            last_labels.user_id = previous_labels.user_id
+                            and last_labels.component_id != previous_labels.component_id
+                ) = 0
+                then true
+            else raise_error('alias_components: labels still changing after {{ rounds }} rounds; raise var spark_closure_rounds')
+        end
 )
 {%- endmacro %}

@@ -24,7 +24,7 @@
     read_csv('{{ path | replace("'", "''") }}', header = true, all_varchar = true)
 {%- endmacro %}
 
-{#- Spark's csv source cannot be given options in SQL: the header line is read as a row and dropped, and columns are named _c0, _c1... in file order. -#}
+{#- Spark's csv source with the header naming the columns, every column a string (no schema inference); an empty field reads as null. -#}
 {% macro spark__seed_file(path) -%}
-    csv.`{{ path }}`
+    csv.`{{ path }}` with ('header' = 'true', 'inferSchema' = 'false')
 {%- endmacro %}

@@ -128,3 +128,21 @@
 {% macro spark__ordered_listagg(measure, delimiter_text, order_by_clause) -%}
     listagg({{ measure }}, {{ delimiter_text }}) within group ({{ order_by_clause }})
 {%- endmacro %}
+
+{#- The JSON text of a value of json_extract_paths (an object or array as compact JSON). -#}
+{% macro json_text(json_value) -%}
+    {{ return(adapter.dispatch('json_text', 'product_analytics')(json_value)) }}
+{%- endmacro %}
+
+{% macro default__json_text(json_value) -%}
+    cast({{ json_value }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro duckdb__json_text(json_value) -%}
+    cast({{ json_value }} as varchar)
+{%- endmacro %}
+
+{#- Spark's values of json_extract_paths are JSON text already. -#}
+{% macro spark__json_text(json_value) -%}
+    {{ json_value }}
+{%- endmacro %}

@@ -116,10 +116,10 @@
         {{ json_scalar_text('json_values[40]') }} as locale,
         {{ lower_text(json_scalar_text('json_values[41]', 'raw_line', 'type', nested=true)) }} as context_device_type,
         case
-            when json_type(json_values[42]) = 'OBJECT' then json_values[42]::varchar
+            when {{ json_kind('json_values[42]') }} = 'object' then {{ json_text('json_values[42]') }}
         end as properties,
         case
-            when json_type(json_values[43]) = 'OBJECT' then json_values[43]::varchar
+            when {{ json_kind('json_values[43]') }} = 'object' then {{ json_text('json_values[43]') }}
         end as traits_object,
         coalesce(
             {{ json_scalar_text('json_values[44]', 'raw_line', 'order_id', nested=true) }},
@@ -194,7 +194,9 @@
             when user_id is null and anonymous_id is null then 'missing_identity'
             when occurred_at is null then 'missing_timestamp'
             when occurred_at < cast('{{ var("min_event_date") }}' as timestamp) then 'timestamp_out_of_range'
-            when occurred_at > received_at + to_hours({{ var('max_future_skew_hours') }}) then 'timestamp_out_of_range'
+            when {{ epoch_microseconds('occurred_at') }}
+                > {{ epoch_microseconds('received_at') }} + {{ var('max_future_skew_hours') }} * 3600000000
+                then 'timestamp_out_of_range'
         end as reject_reason
     from {{ prefix }}resolved
 

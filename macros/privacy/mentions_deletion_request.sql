@@ -4,7 +4,7 @@
         select 1
         from {{ requests }} as listed
         where
-            (listed.user_id is not null and strpos({{ raw_line }}, '"' || listed.user_id || '"') > 0)
-            or (listed.anonymous_id is not null and strpos({{ raw_line }}, '"' || listed.anonymous_id || '"') > 0)
+            (listed.user_id is not null and contains({{ raw_line }}, '"' || listed.user_id || '"'))
+            or (listed.anonymous_id is not null and contains({{ raw_line }}, '"' || listed.anonymous_id || '"'))
     )
 {%- endmacro %}

@@ -189,10 +189,11 @@ final as (
         ) as session_number,
         sessions_joined.started_at,
         sessions_joined.ended_at,
-        (
+        cast(
             {{ epoch_microseconds('sessions_joined.ended_at') }}
             - {{ epoch_microseconds('sessions_joined.started_at') }}
-        ) / 1000000.0 as duration_seconds,
+            as double
+        ) / 1000000 as duration_seconds,
         sessions_joined.event_count,
         sessions_joined.view_count,
         sessions_joined.landing_page_path,

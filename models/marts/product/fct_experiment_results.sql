@@ -74,7 +74,7 @@ standard_errors as (
         *,
         sqrt(
             pooled_rate * (1 - pooled_rate)
-            * (1.0 / exposed_persons + 1.0 / control_exposed_persons)
+            * (cast(1 as double) / exposed_persons + cast(1 as double) / control_exposed_persons)
         ) as standard_error
     from variants_against_control
 

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized=product_analytics.long_view_materialization()) }}
 
 {#-
     Every line of base_events__lines parsed (SPEC §2, §3): every canonical field resolved,
