@@ -1062,24 +1062,15 @@ def render_page(reports: Sequence[dict[str, Any]]) -> str:
                     f"| {'yes' if target['met'] else '**no**'} |"
                 )
             out.append("")
-        for name in ("models", "production"):
+        for name, key, heading, table in (
+            ("models", "slowest_nodes", "The 10 slowest nodes of the", slowest_table),
+            ("production", "slowest_nodes", "The 10 slowest nodes of the", slowest_table),
+            ("incremental_models", "rows_written", "Rows written by the", rows_table),
+            ("incremental_production", "rows_written", "Rows written by the", rows_table),
+        ):
             step = _step(report, name)
-            if step and step["slowest_nodes"]:
-                out += [
-                    f"The 10 slowest nodes of the {step['title'].split(' (')[0]}:",
-                    "",
-                    *slowest_table(step),
-                    "",
-                ]
-        for name in ("incremental_models", "incremental_production"):
-            step = _step(report, name)
-            if step and step["rows_written"]:
-                out += [
-                    f"Rows written by the {step['title'].split(' (')[0]}:",
-                    "",
-                    *rows_table(step),
-                    "",
-                ]
+            if step and step[key]:
+                out += [f"{heading} {step['title'].split(' (')[0]}:", "", *table(step), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

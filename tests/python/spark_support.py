@@ -44,15 +44,16 @@ def skip_unless_spark() -> None:
     pytest.skip(reason, allow_module_level=True)
 
 
-def local_spark_session(warehouse: Path) -> Iterator[Any]:
+def local_spark_session(warehouse: Path, *, with_catalog: bool = False) -> Iterator[Any]:
     """A local SparkSession set up like the project's `spark` target (UTC, ANSI mode off as
-    dbt-spark sets it, parquet tables); stopped when the generator is closed."""
+    dbt-spark sets it, parquet tables); stopped when the generator is closed. With
+    `with_catalog`, it opens the Derby catalog that dbt's session left in `warehouse`."""
     os.environ["TZ"] = "UTC"  # pyspark turns timestamps into naive datetimes in local time
     time.tzset()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
 
-    session = (
+    builder = (
         SparkSession.builder.master("local[2]")
         .appName("product_analytics_tests")
         .config("spark.driver.host", "127.0.0.1")
@@ -63,8 +64,17 @@ def local_spark_session(warehouse: Path) -> Iterator[Any]:
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.sources.default", "parquet")
         .config("spark.sql.warehouse.dir", str(warehouse))
-        .getOrCreate()
     )
+    if with_catalog:
+        builder = (
+            builder.config("spark.sql.legacy.createHiveTableByDefault", "false")
+            .config(
+                "spark.hadoop.javax.jdo.option.ConnectionURL",
+                f"jdbc:derby:;databaseName={warehouse}/metastore_db;create=true",
+            )
+            .enableHiveSupport()
+        )
+    session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     # Very long expressions (a JSON line's 48 paths) exceed Java's 64 KB method limit;
     # Spark then runs them interpreted and logs the generated code: silence that log.

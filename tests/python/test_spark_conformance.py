@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from dbt_harness import CONFORMANCE_DIR, DbtProject, conformance_vars
-from spark_support import skip_unless_spark
+from spark_support import local_spark_session, skip_unless_spark
 from spec_reference.compare import (
     TABLE_KEYS,
     compare_rows,
@@ -60,31 +60,7 @@ class SparkProject(DbtProject):
 
     def session(self) -> Iterator[Any]:
         """A SparkSession on the project's warehouse and Derby catalog (dbt has exited)."""
-        from pyspark.sql import SparkSession
-
-        session = (
-            SparkSession.builder.master("local[2]")
-            .appName("product_analytics_spark_conformance")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.ansi.enabled", "false")
-            .config("spark.sql.sources.default", "parquet")
-            .config("spark.sql.legacy.createHiveTableByDefault", "false")
-            .config("spark.sql.warehouse.dir", str(self.warehouse))
-            .config(
-                "spark.hadoop.javax.jdo.option.ConnectionURL",
-                f"jdbc:derby:;databaseName={self.warehouse}/metastore_db;create=true",
-            )
-            .enableHiveSupport()
-            .getOrCreate()
-        )
-        session.sparkContext.setLogLevel("ERROR")
-        try:
-            yield session
-        finally:
-            session.stop()
+        yield from local_spark_session(self.warehouse, with_catalog=True)
 
     def spark_rows(self, tables: list[str]) -> dict[str, list[dict[str, Any]]]:
         found: dict[str, list[dict[str, Any]]] = {}
